@@ -45,7 +45,7 @@ def fk(target: str, *, nullable: bool = False, ondelete: str = "CASCADE", index:
 
 def json_field(default: Any = None, *, nullable: bool = True) -> Any:
     factory = (lambda: default.copy()) if isinstance(default, dict | list) else (lambda: default)
-    return Field(default_factory=factory, sa_column=Column(JSONB, nullable=nullable))
+    return Field(default_factory=factory, sa_type=JSONB, nullable=nullable)
 
 
 SKILL_STATUS = ("active", "pending", "rejected")

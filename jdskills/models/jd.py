@@ -143,7 +143,7 @@ class JDSkill(SQLModel, table=True):
 class RoleDecision(SQLModel, table=True):
     __tablename__ = "role_decision"
     jd_id: str = jd_fk(primary_key=True)
-    case: str = Field(max_length=1)
+    decision_case: str = Field(max_length=1)
     role_id: int | None = fk("role.id", nullable=True, ondelete="SET NULL")
     confidence: float
     signals: dict[str, Any] = json_field({}, nullable=False)
@@ -151,9 +151,9 @@ class RoleDecision(SQLModel, table=True):
     decided_by: str = Field(default="offline", max_length=16)
     catalog_version_id: int | None = fk("catalog_version.id", nullable=True, ondelete="SET NULL")
     __table_args__ = (
-        check_in("case", ("A", "B", "C"), nullable=False),
+        check_in("decision_case", ("A", "B", "C"), nullable=False),
         check_between("confidence", 0, 1),
-        CheckConstraint("case = 'C' OR role_id IS NOT NULL", name="ck_decision_role"),
+        CheckConstraint("decision_case = 'C' OR role_id IS NOT NULL", name="ck_decision_role"),
     )
 
 
