@@ -5,16 +5,13 @@ from __future__ import annotations
 
 import gzip
 import io
-import uuid
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-import boto3
 import pyarrow as pa
 import pyarrow.parquet as pq
 import pytest
-from moto.server import ThreadedMotoServer
 
 from jdskills.settings import Settings
 
@@ -60,35 +57,6 @@ def write_input(tmp_path: Path) -> WriteInput:
         return path
 
     return write
-
-
-@pytest.fixture(scope="session")
-def s3_endpoint() -> Iterator[str]:
-    """A real moto S3 server on a free local port, with dummy credentials in the env."""
-    with pytest.MonkeyPatch.context() as mp:
-        mp.setenv("AWS_ACCESS_KEY_ID", "testing")
-        mp.setenv("AWS_SECRET_ACCESS_KEY", "testing")
-        mp.setenv("AWS_DEFAULT_REGION", "us-east-1")
-        mp.setenv("AWS_CONFIG_FILE", "/nonexistent/aws-config")
-        mp.setenv("AWS_SHARED_CREDENTIALS_FILE", "/nonexistent/aws-credentials")
-        for name in ("AWS_SESSION_TOKEN", "AWS_PROFILE", "AWS_ENDPOINT_URL"):
-            mp.delenv(name, raising=False)
-        server = ThreadedMotoServer(ip_address="127.0.0.1", port=0, verbose=False)
-        server.start()
-        host, port = server.get_host_and_port()
-        try:
-            yield f"http://{host}:{port}"
-        finally:
-            server.stop()
-
-
-@pytest.fixture
-def s3_bucket(s3_endpoint: str) -> tuple[Any, str]:
-    """A fresh bucket per test: (boto3 client, bucket name)."""
-    client = boto3.client("s3", endpoint_url=s3_endpoint, region_name="us-east-1")
-    bucket = f"jd-{uuid.uuid4().hex[:12]}"
-    client.create_bucket(Bucket=bucket)
-    return client, bucket
 
 
 @pytest.fixture
