@@ -20,6 +20,8 @@ from jdskills.normalize import normalize_alias, squash_alias
 NATURES = ("hard", "soft", "knowledge", "tool", "certification", "language")
 RELATIONS = ("related_to", "requires", "parent", "child")
 SLUG_RE = re.compile(r"^[a-z0-9][a-z0-9\-]{0,199}$")
+# dimensions may carry one namespace ("lightcast/...", "tech/..."); "pending/" is reserved
+DIMENSION_SLUG_RE = re.compile(r"^(?:[a-z0-9][a-z0-9\-]*/)?[a-z0-9][a-z0-9\-]*$")
 TRUE_FALSE = {"true": True, "false": False, "1": True, "0": False, "": False}
 
 
@@ -52,8 +54,10 @@ class CatalogBundle:
     manifest: dict[str, Any] = field(default_factory=dict)
 
 
-def read_bundle(folder: Any, *, partial: bool = False) -> CatalogBundle:
-    """Read a catalog folder. With ``partial`` (imports) any file may be absent."""
+def read_bundle(folder: Any, *, partial: bool = False, trust_keys: bool = False) -> CatalogBundle:
+    """Read a catalog folder. With ``partial`` (imports) any file may be absent. Alias keys
+    (normalized, squashed) are recomputed from the alias text unless ``trust_keys`` (the
+    shipped catalog, whose build computed them with the same functions)."""
     from pathlib import Path
 
     folder = Path(folder)
@@ -69,7 +73,7 @@ def read_bundle(folder: Any, *, partial: bool = False) -> CatalogBundle:
     ).exists():
         raise FileNotFoundError(f"{folder} holds no catalog file (see catalog/files.py)")
     aliases = tables["aliases"]
-    if len(aliases):
+    if len(aliases) and not (trust_keys and (aliases["normalized"] != "").all()):
         aliases = aliases.assign(
             normalized=aliases["alias"].map(normalize_alias),
             squashed=aliases["alias"].map(squash_alias),
@@ -95,53 +99,57 @@ def validate_bundle(
     def bad(file: str, i: int, fld: str, reason: str) -> None:
         errors.append(RowError(file, i + 2, fld, reason))
 
-    def check_slug(file: str, frame: pd.DataFrame) -> None:
+    def check_slug(file: str, frame: pd.DataFrame, pattern: re.Pattern[str] = SLUG_RE) -> None:
         seen: set[str] = set()
         for i, slug in enumerate(frame["slug"]):
-            if not SLUG_RE.match(slug):
+            if slug.startswith("pending/"):
+                bad(file, i, "slug", "the pending/ namespace is reserved for pending placements")
+            elif not pattern.match(slug) or len(slug) > 200:
                 bad(file, i, "slug", f"{slug!r} is not a slug (a-z, 0-9, '-', ≤200 chars)")
             elif slug in seen:
                 bad(file, i, "slug", f"duplicate slug {slug!r}")
             seen.add(slug)
 
     check_slug("skills.csv", b.skills)
-    for i, r in enumerate(b.skills.itertuples(index=False)):
-        if not r.name.strip() or len(r.name) > 300:
-            bad("skills.csv", i, "name", "must be 1–300 characters")
-        if r.nature and r.nature not in NATURES:
-            bad("skills.csv", i, "nature", f"{r.nature!r} not in {NATURES}")
-        if r.source and r.source not in SKILL_SOURCE:
-            bad("skills.csv", i, "source", f"{r.source!r} not in {SKILL_SOURCE}")
+    sk = b.skills
+    _flag(errors, "skills.csv", sk, "name",
+          (sk["name"].str.strip() == "") | (sk["name"].str.len() > 300),
+          lambda r: "must be 1–300 characters")
+    _flag(errors, "skills.csv", sk, "nature", (sk["nature"] != "") & ~sk["nature"].isin(NATURES),
+          lambda r: f"{r.nature!r} not in {NATURES}")
+    _flag(errors, "skills.csv", sk, "source",
+          (sk["source"] != "") & ~sk["source"].isin(SKILL_SOURCE),
+          lambda r: f"{r.source!r} not in {SKILL_SOURCE}")
 
-    seen_alias: set[tuple[str, str]] = set()
-    for i, r in enumerate(b.aliases.itertuples(index=False)):
-        if r.skill_slug not in skills:
-            bad("aliases.csv", i, "skill_slug", f"unknown skill {r.skill_slug!r}")
-        if not r.normalized or len(r.alias) > 300:
-            bad("aliases.csv", i, "alias", "empty after normalisation or over 300 characters")
-        if r.alias_type and r.alias_type not in ALIAS_TYPES:
-            bad("aliases.csv", i, "alias_type", f"{r.alias_type!r} not in {ALIAS_TYPES}")
-        if r.match_strategy and r.match_strategy not in MATCH_STRATEGY:
-            bad("aliases.csv", i, "match_strategy", f"{r.match_strategy!r} not in {MATCH_STRATEGY}")
-        key = (r.skill_slug, r.normalized)
-        if key in seen_alias:
-            bad("aliases.csv", i, "alias", f"duplicate alias {r.normalized!r} for {r.skill_slug}")
-        seen_alias.add(key)
+    al = b.aliases
+    _flag(errors, "aliases.csv", al, "skill_slug", ~al["skill_slug"].isin(skills),
+          lambda r: f"unknown skill {r.skill_slug!r}")
+    _flag(errors, "aliases.csv", al, "alias",
+          (al["normalized"] == "") | (al["alias"].str.len() > 300),
+          lambda r: "empty after normalisation or over 300 characters")
+    _flag(errors, "aliases.csv", al, "alias_type",
+          (al["alias_type"] != "") & ~al["alias_type"].isin(ALIAS_TYPES),
+          lambda r: f"{r.alias_type!r} not in {ALIAS_TYPES}")
+    _flag(errors, "aliases.csv", al, "match_strategy",
+          (al["match_strategy"] != "") & ~al["match_strategy"].isin(MATCH_STRATEGY),
+          lambda r: f"{r.match_strategy!r} not in {MATCH_STRATEGY}")
+    _flag(errors, "aliases.csv", al, "alias", al.duplicated(["skill_slug", "normalized"]),
+          lambda r: f"duplicate alias {r.normalized!r} for {r.skill_slug}")
 
-    check_slug("dimensions.csv", b.dimensions)
+    check_slug("dimensions.csv", b.dimensions, DIMENSION_SLUG_RE)
     for i, r in enumerate(b.dimensions.itertuples(index=False)):
         if not r.name.strip():
             bad("dimensions.csv", i, "name", "required")
         if not r.description.strip():
             bad("dimensions.csv", i, "description", "required")
 
-    for i, r in enumerate(b.skill_dimensions.itertuples(index=False)):
-        if r.skill_slug not in skills:
-            bad("skill_dimensions.csv", i, "skill_slug", f"unknown skill {r.skill_slug!r}")
-        if r.dimension_slug not in dims:
-            bad("skill_dimensions.csv", i, "dimension_slug", f"unknown dimension {r.dimension_slug!r}")
-        if not _weight_ok(r.weight):
-            bad("skill_dimensions.csv", i, "weight", f"{r.weight!r} is not a number in [0, 1]")
+    sd = b.skill_dimensions
+    _flag(errors, "skill_dimensions.csv", sd, "skill_slug", ~sd["skill_slug"].isin(skills),
+          lambda r: f"unknown skill {r.skill_slug!r}")
+    _flag(errors, "skill_dimensions.csv", sd, "dimension_slug", ~sd["dimension_slug"].isin(dims),
+          lambda r: f"unknown dimension {r.dimension_slug!r}")
+    _flag(errors, "skill_dimensions.csv", sd, "weight", ~sd["weight"].map(_weight_ok).astype(bool),
+          lambda r: f"{r.weight!r} is not a number in [0, 1]")
 
     for i, r in enumerate(b.collisions.itertuples(index=False)):
         if not normalize_alias(r.normalized):
@@ -160,6 +168,16 @@ def validate_bundle(
 
     errors.extend(_validate_roles(b.roles, dims))
     return errors
+
+
+def _flag(errors: list[RowError], file: str, frame: pd.DataFrame, fld: str, mask: pd.Series,
+          reason: Any) -> None:
+    """One RowError per row where ``mask`` is true (vectorised checks for big files)."""
+    if len(frame) == 0 or not mask.any():
+        return
+    positions = mask.to_numpy().nonzero()[0]
+    for pos, row in zip(positions, frame.iloc[positions].itertuples(index=False), strict=True):
+        errors.append(RowError(file, int(pos) + 2, fld, reason(row)))
 
 
 def _weight_ok(value: str) -> bool:

@@ -127,4 +127,9 @@ class ExtractedSkill(BaseModel):
     skill_id: int | None = Field(
         default=None, description="catalog skill the gazetteer matched, when it came from one"
     )
+    skill_slug: str | None = Field(
+        default=None,
+        description="catalog slug of the matched skill when the catalog is keyed by slug "
+        "(catalog files) rather than by id (Postgres)",
+    )
     count: int = 1

@@ -7,10 +7,17 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Literal
 
-from pydantic import AliasChoices, Field, SecretStr, field_validator
+from pydantic import AliasChoices, BaseModel, Field, SecretStr, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
+
+
+class LLMPrice(BaseModel):
+    """List price of one model, USD per million tokens."""
+
+    input_per_mtok: float = Field(ge=0)
+    output_per_mtok: float = Field(ge=0)
 
 
 class Settings(BaseSettings):
@@ -52,9 +59,30 @@ class Settings(BaseSettings):
     # classify thresholds
     role_min_skill_signal: float = Field(default=0.15, ge=0, le=1)
     role_min_title_signal: float = Field(default=80.0, ge=0, le=100)
-    role_min_kra_signal: float = Field(default=0.20, ge=0, le=1)
+    role_min_kra_signal: float = Field(default=0.40, ge=0, le=1)
     role_top_k: int = 5
     role_confident: float = Field(default=0.6, ge=0, le=1)
+    # classify: case-B vote = weighted sum of the signals mapped to [0,1]
+    role_weight_skill: float = Field(default=0.35, ge=0)
+    role_weight_title: float = Field(default=0.45, ge=0)
+    role_weight_kra: float = Field(default=0.20, ge=0)
+    role_skill_full: float = Field(
+        default=0.4, gt=0, le=1, description="Skill signal that counts as full strength."
+    )
+    role_title_floor: float = Field(
+        default=0.5, ge=0, lt=1, description="Title similarity below this adds nothing."
+    )
+    role_kra_lift_full: float = Field(
+        default=0.15, gt=0, le=1,
+        description="KRA cosine above the JD's median over all roles that counts as full strength.",
+    )
+    role_min_combined: float = Field(
+        default=0.25, ge=0, le=1, description="Below this best vote, no catalog role (case C)."
+    )
+    role_margin_full: float = Field(
+        default=0.2, gt=0, le=1,
+        description="Vote margin to the runner-up at which confidence is not discounted.",
+    )
 
     # placement
     dimension_reuse_threshold: float = Field(default=0.55, ge=0, le=1)
@@ -63,6 +91,40 @@ class Settings(BaseSettings):
     dq_fail_threshold: float = Field(
         default=0.2, ge=0, le=1, description="Share of a batch failing one suite that fails the run."
     )
+    dq_max_skills_per_jd: int = Field(
+        default=60, ge=1, description="More skills than this in one JD fails the extract gate."
+    )
+    dq_full_suites: bool = Field(
+        default=False,
+        description="Add the expectations that re-check what is already guaranteed (record "
+        "types' literals, bounds, lengths; duplicate links): 12 more, ~10 ms CPU each a chunk.",
+    )
+
+    # --- orchestration: nightly / backfill partitions, scale-out ------------------------
+    partition_prefix: str = Field(
+        default=str(PROJECT_ROOT / ".jdskills" / "incoming"),
+        description="Where nightly and backfill find the partitions <prefix>/dt=YYYY-MM-DD/ "
+        "(a path, file://, s3:// or gs://).",
+    )
+    timezone: str = Field(
+        default="UTC",
+        description="IANA timezone of the nightly run's default date ('yesterday'); keep it "
+        "equal to the nightly schedule's timezone in prefect.yaml.",
+    )
+    backfill_max_days: int = Field(
+        default=366, ge=1, description="The longest date range one backfill run accepts."
+    )
+    task_runner: Literal["thread", "dask"] = Field(
+        default="thread",
+        description="thread: stages run in the flow's process; dask: each chunk's stages run "
+        "on a Dask cluster (prefect-dask; pip install 'jdskills[dask]').",
+    )
+    dask_address: str | None = Field(
+        default=None,
+        description="Scheduler of a running Dask cluster (tcp://host:8786); unset: a local "
+        "cluster of dask_workers processes per flow run.",
+    )
+    dask_workers: int = Field(default=2, ge=1, description="Processes of the local cluster.")
 
     # --- LLM backend ------------------------------------------------------------------
     openai_api_key: SecretStr | None = Field(
@@ -73,6 +135,61 @@ class Settings(BaseSettings):
     )
     llm_model_small: str = "gpt-4.1-nano"
     llm_model_strong: str = "gpt-4.1-mini"
+    llm_stage_models: dict[str, str] = Field(
+        default_factory=dict,
+        description="Per-stage model override, e.g. {'enrich': 'gpt-4.1-nano'}; stages are "
+        "parse_extract, summarize (small model by default), adjudicate, enrich (strong).",
+    )
+    # USD per 1M tokens (input, output): OpenAI API list prices (standard tier, not batch or
+    # cached input) as published on the OpenAI pricing page, checked 2025-08. A model not in
+    # the table costs 0 (e.g. a local vLLM/Ollama server) and is logged once.
+    llm_prices: dict[str, LLMPrice] = Field(
+        default_factory=lambda: {
+            "gpt-4.1-nano": LLMPrice(input_per_mtok=0.10, output_per_mtok=0.40),
+            "gpt-4.1-mini": LLMPrice(input_per_mtok=0.40, output_per_mtok=1.60),
+            "gpt-4.1": LLMPrice(input_per_mtok=2.00, output_per_mtok=8.00),
+            "gpt-4o-mini": LLMPrice(input_per_mtok=0.15, output_per_mtok=0.60),
+            "gpt-4o": LLMPrice(input_per_mtok=2.50, output_per_mtok=10.00),
+            "gpt-5-nano": LLMPrice(input_per_mtok=0.05, output_per_mtok=0.40),
+            "gpt-5-mini": LLMPrice(input_per_mtok=0.25, output_per_mtok=2.00),
+        }
+    )
+    llm_concurrency: int = Field(default=8, ge=1, description="Concurrent requests per client.")
+    llm_timeout_s: float = Field(default=60.0, gt=0, description="Per HTTP request.")
+    llm_max_attempts: int = Field(
+        default=4, ge=1,
+        description="Attempts per request on 429/5xx/timeout/connection errors (the one retry "
+        "layer: the openai client itself runs with max_retries=0).",
+    )
+    llm_backoff_initial_s: float = Field(default=1.0, ge=0)
+    llm_backoff_max_s: float = Field(default=30.0, ge=0)
+    llm_retry_after_max_s: float = Field(
+        default=60.0, ge=0, description="Cap on a server's Retry-After that is honoured."
+    )
+    llm_max_output_tokens: int = Field(default=2048, ge=16)
+    llm_temperature: float | None = Field(
+        default=0.0, ge=0, le=2, description="None omits it (models that reject it)."
+    )
+    llm_max_input_chars: int = Field(
+        default=8000, ge=500,
+        description="JD text sent to the model is compacted (EEO boilerplate and blank runs "
+        "dropped) and cut to this many characters (~2k tokens).",
+    )
+    llm_summarize: bool = Field(
+        default=False, description="Summarize with the LLM (else the offline rules)."
+    )
+
+    @field_validator("timezone")
+    @classmethod
+    def _known_timezone(cls, v: str) -> str:
+        from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+        try:
+            ZoneInfo(v)
+        except (ZoneInfoNotFoundError, ValueError) as e:
+            raise ValueError(f"unknown timezone {v!r} (use an IANA name such as "
+                             "'UTC' or 'Europe/London')") from e
+        return v
 
     @field_validator("database_url")
     @classmethod
@@ -91,3 +208,6 @@ class Settings(BaseSettings):
 @lru_cache(maxsize=1)
 def get_settings() -> Settings:
     return Settings()
+
+
+SAMPLE_BATCH_URI = str(PROJECT_ROOT / "jdskills" / "data" / "sample" / "jds.jsonl")

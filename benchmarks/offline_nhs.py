@@ -1,0 +1,153 @@
+"""End-to-end offline benchmark: N NHS postings from object storage (a local moto S3 server)
+through the ingest_batch flow into Postgres. Prints JDs/s, seconds per stage, the share of
+the run spent in Prefect (and GX) rather than in the stages' own code, and peak RSS.
+
+    .venv/bin/python benchmarks/offline_nhs.py --n 5000
+
+Uses a fresh database on the managed local Postgres (or DATABASE_URL's server) and drops it
+afterwards. The corpus is read from ../shared/eval-data (never copied into the repo).
+"""
+
+from __future__ import annotations
+
+import argparse
+import gzip
+import json
+import os
+import resource
+import socket
+import subprocess
+import sys
+import time
+import uuid
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+for key, value in {"PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS": "120",
+                   "PREFECT_SERVER_ANALYTICS_ENABLED": "false", "DO_NOT_TRACK": "1",
+                   "PREFECT_LOGGING_LEVEL": "WARNING"}.items():
+    os.environ.setdefault(key, value)
+
+NHS = ROOT.parent / "shared" / "eval-data" / "nhs-jobs-2020" / "nhs_jobs_2020.jsonl.gz"
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def start_s3(body: bytes) -> tuple[subprocess.Popen, str]:
+    port = free_port()
+    os.environ.update(AWS_ACCESS_KEY_ID="bench", AWS_SECRET_ACCESS_KEY="bench",
+                      AWS_DEFAULT_REGION="us-east-1")
+    proc = subprocess.Popen([sys.executable, "-m", "moto.server", "-H", "127.0.0.1", "-p",
+                             str(port)], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    endpoint = f"http://127.0.0.1:{port}"
+    import boto3
+
+    for _ in range(100):
+        try:
+            client = boto3.client("s3", endpoint_url=endpoint, region_name="us-east-1")
+            client.create_bucket(Bucket="bench")
+            break
+        except Exception:  # noqa: BLE001 - server still starting
+            time.sleep(0.2)
+    client.put_object(Bucket="bench", Key="nhs/dt=2020-11-01/part-0.jsonl", Body=body)
+    return proc, endpoint
+
+
+def make_database() -> tuple[str, str]:
+    import psycopg
+
+    from jdskills.local_postgres import LocalPostgres
+    from jdskills.settings import Settings
+
+    s = Settings()
+    server = s.database_url or LocalPostgres(s.data_dir, s.local_pg_port).ensure_running()
+    server = server.replace("postgresql+psycopg://", "postgresql://", 1)
+    name = f"jdskills_bench_{uuid.uuid4().hex[:8]}"
+    with psycopg.connect(server, autocommit=True) as conn:
+        conn.execute(f'CREATE DATABASE "{name}"')
+    return server, server.rsplit("/", 1)[0] + "/" + name
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--n", type=int, default=5000)
+    ap.add_argument("--chunk-size", type=int, default=500)
+    ap.add_argument("--bare", action="store_true",
+                    help="also run the same stages without Prefect to measure its overhead")
+    args = ap.parse_args()
+
+    lines = []
+    with gzip.open(NHS, "rt", encoding="utf-8") as fh:
+        for line in fh:
+            lines.append(line.rstrip("\n"))
+            if len(lines) >= args.n:
+                break
+    body = ("\n".join(lines) + "\n").encode()
+    s3, endpoint = start_s3(body)
+    server, url = make_database()
+    os.environ["DATABASE_URL"] = url
+    os.environ["JDSKILLS_S3_ENDPOINT_URL"] = endpoint
+    import psycopg
+
+    from catalog.load import load_catalog
+    from jdskills import migrate
+
+    try:
+        t0 = time.perf_counter()
+        migrate.upgrade(url=url)
+        with psycopg.connect(url) as conn:
+            load_catalog(conn)
+        setup = time.perf_counter() - t0
+        from flows.ingest_batch import ingest_batch
+
+        uri = "s3://bench/nhs/dt=2020-11-01/*.jsonl"
+        t0 = time.perf_counter()
+        result = ingest_batch(uri=uri, chunk_size=args.chunk_size)
+        wall = time.perf_counter() - t0
+        with psycopg.connect(url) as conn:
+            stages = conn.execute("SELECT stage_seconds FROM pipeline_run WHERE run_id = %s",
+                                  (result["run_id"],)).fetchone()[0]
+        figures = {
+            "n": args.n, "chunk_size": args.chunk_size, "catalog_setup_s": round(setup, 2),
+            "wall_s": round(wall, 2), "jds_per_s": round(args.n / wall, 1),
+            "processed": result["processed"], "rejected": result["rejected"],
+            "quarantined": result["quarantined"], "skipped": result["skipped"],
+            "stage_seconds": stages,
+            "peak_rss_mb": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1),
+        }
+        if args.bare:
+            figures["bare"] = bare_run(url, uri, args.chunk_size, wall)
+        print(json.dumps(figures, indent=2))
+    finally:
+        s3.terminate()
+        with psycopg.connect(server, autocommit=True) as conn:
+            conn.execute(f'DROP DATABASE IF EXISTS "{url.rsplit("/", 1)[1]}" WITH (FORCE)')
+
+
+def bare_run(url: str, uri: str, chunk_size: int, flow_wall: float) -> dict[str, float]:
+    """The same flow body with every task replaced by its plain function, on a fresh copy of
+    the data (the flow's JDs are deleted first so nothing is skipped)."""
+    import psycopg
+
+    import flows.ingest_batch as module
+
+    with psycopg.connect(url) as conn:
+        conn.execute("TRUNCATE job_description, ingested_file, quarantine CASCADE")
+    for name in dir(module):
+        obj = getattr(module, name)
+        if hasattr(obj, "fn") and name != "ingest_batch":
+            setattr(module, name, obj.fn)
+    t0 = time.perf_counter()
+    module.ingest_batch.fn(uri=uri, chunk_size=chunk_size)
+    bare = time.perf_counter() - t0
+    return {"bare_wall_s": round(bare, 2),
+            "prefect_overhead_share": round(max(0.0, flow_wall - bare) / flow_wall, 3)}
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,96 @@
+"""Flow ``ingest_batch``: one batch file, glob or folder through every stage into Postgres."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from prefect import flow, runtime, task
+from prefect.cache_policies import NONE
+
+from jdskills.pipeline.artifacts import RunProgress, publish_run_artifacts, publish_run_summary
+from jdskills.pipeline.catalog_snapshot import current_version
+from jdskills.pipeline.run_record import finish_run, start_run
+from jdskills.pipeline.runners import ConfiguredTaskRunner, results_in_order, warm_catalog_snapshot
+from jdskills.pipeline.state import Enrichment, JDState
+from jdskills.pipeline.tally import RunTally
+from jdskills.records import JDRecord
+from jdskills.settings import SAMPLE_BATCH_URI, get_settings
+from tasks.classify import classify_roles
+from tasks.enrich import enrich_new_skills
+from tasks.extract import extract_skills
+from tasks.ingest import ingest_file, mark_file_done, plan_files
+from tasks.link import RoleLearning, link_dimensions
+from tasks.match import match_skills
+from tasks.parse import parse_jds
+from tasks.persist import persist_batch, persist_rejected_inputs
+from tasks.summarize import summarize_jds
+
+
+@flow(name="ingest_batch", log_prints=False, task_runner=ConfiguredTaskRunner())
+def ingest_batch(uri: str = SAMPLE_BATCH_URI, chunk_size: int | None = None) -> dict[str, Any]:
+    """Ingest one batch (a file, a glob or a folder; local, s3:// or gs://)."""
+    size = chunk_size or get_settings().chunk_size
+    run_id = start_run("ingest_batch", {"uri": uri, "chunk_size": size}, _flow_run_id())
+    tally = RunTally()
+    try:
+        version = current_version()
+        plan = tally.timed("ingest", plan_files, uri)
+        tally.add_skipped_files(plan.jds_in_done_files, len(plan.done_before))
+        progress = RunProgress(len(plan.to_read))
+        for i, f in enumerate(plan.to_read):
+            got = tally.timed("ingest", ingest_file, run_id, f)
+            tally.add_ingest(len(got.records), len(got.rejected), got.skipped_ids, got.duplicates)
+            tally.timed("persist", persist_rejected_inputs, run_id, got.rejected)
+            chunks = [got.records[s:s + size] for s in range(0, len(got.records), size)]
+            for n, chunk in enumerate(results_in_order(analyse_chunk, chunks,
+                                                       prepare_workers=warm_catalog_snapshot), 1):
+                persist_chunk(run_id, chunk, version, tally)
+                progress.chunk_done(i, n, len(chunks))
+            mark_file_done(got)
+        progress.finish()
+    except BaseException as e:
+        record = finish_run(run_id, tally.summary(), tally.jd_ids, dict(tally.stage_seconds),
+                            error=f"{type(e).__name__}: {e}")
+        publish_run_summary({"run_id": run_id, **record}, dict(tally.stage_seconds))
+        raise
+    record = finish_run(run_id, tally.summary(), tally.jd_ids, dict(tally.stage_seconds))
+    result = {"run_id": run_id, **record, "jd_ids": tally.jd_ids}
+    publish_run_artifacts(result, dict(tally.stage_seconds))
+    return result
+
+
+@dataclass
+class AnalysedChunk:
+    batch: list[JDState]
+    enrichments: dict[str, Enrichment]
+    learning: RoleLearning
+    stage_seconds: dict[str, float]
+
+
+@task(name="analyse-chunk", cache_policy=NONE)
+def analyse_chunk(records: list[JDRecord]) -> AnalysedChunk:
+    """Stages 1–7 for one chunk, in order (on a Dask worker when the run has a cluster)."""
+    timer = RunTally()
+    batch = [JDState(record=r) for r in records]
+    batch = timer.timed("parse", parse_jds, batch)
+    batch = timer.timed("extract", extract_skills, batch)
+    batch = timer.timed("match", match_skills, batch)
+    batch = timer.timed("classify", classify_roles, batch)
+    batch, enrichments = timer.timed("enrich", enrich_new_skills, batch)
+    batch, learning = timer.timed("link", link_dimensions, batch, enrichments)
+    batch = timer.timed("summarize", summarize_jds, batch)
+    return AnalysedChunk(batch, enrichments, learning, dict(timer.stage_seconds))
+
+
+def persist_chunk(run_id: str, chunk: AnalysedChunk, version: int, tally: RunTally) -> None:
+    """Stage 8 for one analysed chunk, in the flow's process and in chunk order."""
+    tally.stage_seconds.update(chunk.stage_seconds)
+    written = tally.timed("persist", persist_batch, run_id, chunk.batch, chunk.enrichments,
+                          chunk.learning, version)
+    tally.add_chunk(written, [s.jd_id for s in chunk.batch])
+
+
+def _flow_run_id() -> str | None:
+    value = runtime.flow_run.id
+    return str(value) if value else None

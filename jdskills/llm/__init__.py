@@ -1,0 +1,8 @@
+"""The LLM backend: structured-output stage calls through the openai client.
+
+``schemas``  output models per stage (part of the prompt)
+``prompts``  versioned prompt files and the untrusted JD text they carry
+``client``   LLMClient: cache, call log, one retry layer, one repair, concurrency
+``convert``  outputs → the pipeline's types (the offline backend's types)
+``backend``  batch functions the stage tasks call
+"""

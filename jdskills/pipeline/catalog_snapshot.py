@@ -1,0 +1,178 @@
+"""An in-memory, read-only view of the active catalog for the stages of one run.
+
+Loaded once per process and catalog version (a few seconds for ~200k rows), then shared by
+every chunk: exact alias indexes, fuzzy choices, hashed vectors for semantic matching and
+placement, roles with their aliases, dimensions and centroids.
+"""
+
+from __future__ import annotations
+
+import threading
+from dataclasses import dataclass, field
+from functools import cached_property
+from typing import Any
+
+import numpy as np
+import pandas as pd
+from scipy import sparse
+
+from jdskills import db
+from jdskills.embedder import default_embedder
+from jdskills.settings import Settings, get_settings
+
+
+@dataclass(frozen=True)
+class RoleInfo:
+    id: int
+    slug: str
+    name: str
+    archetype: str | None
+    titles: dict[str, str]  # normalised title -> title
+    dimension_weights: dict[int, float]  # dimension id -> weight
+    centroid: np.ndarray | None
+    centroid_n: int
+
+
+@dataclass
+class CatalogSnapshot:
+    version: int
+    skills: pd.DataFrame  # index: skill id; columns slug, name, nature, category, sub_category
+    aliases: pd.DataFrame  # skill_id, alias, normalized, squashed, alias_type, match_strategy
+    collisions: pd.DataFrame  # normalized, skill_id, context_terms, is_default
+    dimensions: pd.DataFrame  # index: dimension id; slug, name, description, status
+    skill_dims: dict[int, list[int]]
+    roles: list[RoleInfo]
+    _lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
+
+    # --- exact indexes --------------------------------------------------------------------
+    @cached_property
+    def by_normalized(self) -> dict[str, list[int]]:
+        return _group(self.aliases, "normalized")
+
+    @cached_property
+    def by_squashed(self) -> dict[str, list[int]]:
+        return _group(self.aliases, "squashed")
+
+    @cached_property
+    def fuzzy_choices(self) -> tuple[list[str], np.ndarray]:
+        """Distinct normalised aliases of 4+ characters and their skill ids (for rapidfuzz)."""
+        frame = self.aliases[self.aliases["normalized"].str.len() >= 4]
+        frame = frame.drop_duplicates("normalized")
+        return frame["normalized"].tolist(), frame["skill_id"].to_numpy()
+
+    @cached_property
+    def skill_vectors(self) -> sparse.csr_matrix:
+        return default_embedder().embed_sparse(self.skills["name"].tolist())
+
+    @cached_property
+    def skill_ids(self) -> np.ndarray:
+        return self.skills.index.to_numpy()
+
+    @cached_property
+    def active_dimensions(self) -> pd.DataFrame:
+        return self.dimensions[self.dimensions["status"] == "active"]
+
+    @cached_property
+    def dimension_vectors(self) -> sparse.csr_matrix:
+        d = self.active_dimensions
+        return default_embedder().embed_sparse((d["name"] + ". " + d["description"]).tolist())
+
+    @cached_property
+    def gazetteer(self) -> Any:
+        from jdskills.offline.extract import Gazetteer
+
+        skills = self.skills.reset_index().rename(columns={"index": "id"})
+        collisions = self.collisions.rename(columns={"skill_id": "skill_key"})
+        return Gazetteer.build(self.aliases, skills, collisions)
+
+    @cached_property
+    def role_by_id(self) -> dict[int, RoleInfo]:
+        return {r.id: r for r in self.roles}
+
+    def skill_name(self, skill_id: int) -> str:
+        return str(self.skills.at[skill_id, "name"])
+
+    def dimension_slug(self, dimension_id: int) -> str:
+        return str(self.dimensions.at[dimension_id, "slug"])
+
+
+def _group(frame: pd.DataFrame, key: str) -> dict[str, list[int]]:
+    out: dict[str, list[int]] = {}
+    for k, sid in zip(frame[key].tolist(), frame["skill_id"].tolist(), strict=True):
+        ids = out.setdefault(k, [])
+        if sid not in ids:
+            ids.append(sid)
+    return out
+
+
+_CACHE: dict[tuple[str, int], CatalogSnapshot] = {}
+_CACHE_LOCK = threading.Lock()
+
+
+def current_version(settings: Settings | None = None) -> int:
+    with db.connect(settings) as conn:
+        return int(conn.execute("SELECT coalesce(max(id), 0) FROM catalog_version").fetchone()[0])  # type: ignore[index]
+
+
+def get_snapshot(settings: Settings | None = None) -> CatalogSnapshot:
+    """The snapshot of the newest catalog version (cached per database and version)."""
+    s = settings or get_settings()
+    key = (db.libpq_url(s), current_version(s))
+    with _CACHE_LOCK:
+        if key not in _CACHE:
+            _CACHE.clear()
+            _CACHE[key] = load_snapshot(s, key[1])
+        return _CACHE[key]
+
+
+def load_snapshot(settings: Settings, version: int) -> CatalogSnapshot:
+    with db.connect(settings) as conn:
+        def frame(sql: str) -> pd.DataFrame:
+            cur = conn.execute(sql)
+            cols = [c.name for c in cur.description or []]
+            return pd.DataFrame(cur.fetchall(), columns=cols)
+
+        skills = frame("SELECT id, slug, name, nature, category, sub_category FROM skill "
+                       "WHERE status = 'active'").set_index("id")
+        aliases = frame("SELECT a.skill_id, a.alias, a.normalized, a.squashed, a.alias_type, "
+                        "a.match_strategy FROM skill_alias a JOIN skill s ON s.id = a.skill_id "
+                        "WHERE s.status = 'active' ORDER BY a.id")
+        collisions = frame("SELECT normalized, skill_id, context_terms, is_default "
+                           "FROM alias_collision")
+        collisions["context_terms"] = collisions["context_terms"].map("|".join)
+        dimensions = frame("SELECT id, slug, name, description, status FROM dimension "
+                           "WHERE status IN ('active', 'pending')").set_index("id")
+        links = conn.execute("SELECT skill_id, dimension_id FROM skill_dimension sd "
+                             "JOIN dimension d ON d.id = sd.dimension_id "
+                             "WHERE d.status = 'active' ORDER BY weight DESC").fetchall()
+        roles = _load_roles(conn)
+    skill_dims: dict[int, list[int]] = {}
+    for sid, did in links:
+        skill_dims.setdefault(sid, []).append(did)
+    return CatalogSnapshot(version=version, skills=skills, aliases=aliases,
+                           collisions=collisions, dimensions=dimensions,
+                           skill_dims=skill_dims, roles=roles)
+
+
+def _load_roles(conn: Any) -> list[RoleInfo]:
+    roles: list[RoleInfo] = []
+    titles: dict[int, dict[str, str]] = {}
+    for rid, title, norm in conn.execute("SELECT role_id, title, normalized FROM role_alias"):
+        titles.setdefault(rid, {})[norm] = title
+    dims: dict[int, dict[int, float]] = {}
+    for rid, did, w in conn.execute(
+        "SELECT rd.role_id, rd.dimension_id, rd.weight FROM role_dimension rd "
+        "JOIN dimension d ON d.id = rd.dimension_id WHERE d.status = 'active'"
+    ):
+        dims.setdefault(rid, {})[did] = float(w)
+    for rid, slug, name, archetype, centroid, n in conn.execute(
+        "SELECT id, slug, name, archetype, centroid, centroid_n FROM role "
+        "WHERE status = 'active' ORDER BY id"
+    ):
+        roles.append(RoleInfo(
+            id=rid, slug=slug, name=name, archetype=archetype, titles=titles.get(rid, {}),
+            dimension_weights=dims.get(rid, {}),
+            centroid=np.asarray(centroid, dtype=np.float32) if centroid else None,
+            centroid_n=int(n),
+        ))
+    return roles
