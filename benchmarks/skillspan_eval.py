@@ -1,7 +1,7 @@
 """Score the offline skill extractor on a SkillSpan split (see docs/evaluation.md).
 
 Usage: python benchmarks/skillspan_eval.py [--split dev] [--catalog catalog/data]
-       [--generic-policy context] [--no-parser] [--predictions out.jsonl]
+       [--generic-policy canonical] [--no-parser] [--predictions out.jsonl]
 Prints the strict/lenient micro/macro figures as JSON.
 """
 
@@ -24,7 +24,7 @@ def main() -> None:
     ap = argparse.ArgumentParser()
     ap.add_argument("--split", default="dev", choices=["train", "dev"])
     ap.add_argument("--catalog", type=Path, default=PROJECT_ROOT / "catalog" / "data")
-    ap.add_argument("--generic-policy", default="context",
+    ap.add_argument("--generic-policy", default="canonical",
                     choices=["keep", "canonical", "context", "drop"])
     ap.add_argument("--no-parser", action="store_true", help="one 'other' section per posting")
     ap.add_argument("--predictions", type=Path, default=None)

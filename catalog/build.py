@@ -94,7 +94,7 @@ def build_catalog(taxonomies_dir: Path, eval_data_dir: Path, out_dir: Path) -> d
     category_counts = infer_categories(draft)
     assign_slugs(draft)
 
-    collisions = build_collisions(draft, common, senses)
+    collisions = build_collisions(draft, common, senses, forbidden)
     check_collisions(draft, collisions)
     defaults = {c.normalized: c.skill_key for c in collisions if c.is_default}
     dimensions = lightcast_dimensions(lightcast.subcategories) + tech_dimensions(

@@ -22,7 +22,12 @@ _VERSION_SUFFIX = re.compile(
     r"(?:(?:\s*(?:/|&|,|and|or)\s*|\s+)\d{1,2}(?:\.\d+)*(?:\.x|x|\+)?)*"
     r"(?:\s*(?:\+|and (?:above|later|newer)))?$"
 )
-_GLUED_VERSION = re.compile(r"^(?P<base>[a-z][a-z.+#-]{3,}?)(?:v)?\d+(?:\.\d+)*(?:\.x|\+)?$")
+_GLUED_VERSION = re.compile(r"^(?P<base>[a-z][a-z.+#]{2,}?[a-z])v?\d{1,2}(?:\.\d+)*(?:\.x|\+)?$")
+# Short names a number after is a version of; other names under four characters keep their
+# number ("soc 2", "cms-2" and "iso 9001" are not versions of "soc", "cms", "iso").
+_SHORT_VERSIONED = frozenset(
+    {"vue", "php", "css", "ios", "c++", "c#", ".net", "jdk", "jre", "gcc", "qt", "ruby", "perl"}
+)
 
 
 def split_qualifier(name: str) -> tuple[str, str] | None:
@@ -122,7 +127,9 @@ def strip_version(text: str, *, normalized: bool = False) -> str | None:
     if m is None:
         return None
     base = m.group("base").strip(" -/,")
-    return base if len(base) >= 2 and base != norm else None
+    if base == norm or (len(base) < 4 and base not in _SHORT_VERSIONED):
+        return None
+    return base
 
 
 def singular_plural(norm: str) -> list[str]:

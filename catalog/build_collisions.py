@@ -132,15 +132,26 @@ def apply_curated_senses(draft: CatalogDraft, spec: dict[str, Any]) -> dict[str,
 
 
 def build_collisions(
-    draft: CatalogDraft, common: set[str], curated: dict[str, dict[str, Any]]
+    draft: CatalogDraft,
+    common: set[str],
+    curated: dict[str, dict[str, Any]],
+    forbidden: frozenset[str] | set[str] = frozenset(),
 ) -> list[Collision]:
-    """Collision rows for every alias that needs context; sets match strategies as it goes."""
+    """Collision rows for every alias that needs context; sets match strategies as it goes.
+
+    Long aliases may be matched fuzzily, except those containing a forbidden word ("triton
+    inference server" must not absorb a bare "Triton").
+    """
     rows: list[Collision] = []
     for alias in draft.aliases.values():
         norm = alias.normalized
         if needs_context(norm, draft, common) or norm in curated:
             alias.match_strategy = "context"
-        elif len(norm) >= FUZZY_MIN_CHARS and alias.alias_type != "abbreviation":
+        elif (
+            len(norm) >= FUZZY_MIN_CHARS
+            and alias.alias_type != "abbreviation"
+            and not forbidden.intersection(norm.split())
+        ):
             alias.match_strategy = "fuzzy"
     forms = sorted({a.normalized for a in draft.aliases.values() if a.match_strategy == "context"})
     for norm in forms:

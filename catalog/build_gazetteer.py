@@ -20,30 +20,13 @@ from jdskills.normalize import normalize_alias
 logger = logging.getLogger(__name__)
 
 GAZETTEER_REF = "gazetteer"
+# fmt: off
 VENDOR_PREFIXES = (
-    "microsoft",
-    "ms",
-    "apache",
-    "google",
-    "amazon",
-    "aws",
-    "adobe",
-    "oracle",
-    "ibm",
-    "sap",
-    "autodesk",
-    "atlassian",
-    "nvidia",
-    "salesforce",
-    "azure",
-    "cisco",
-    "red hat",
-    "vmware",
-    "jetbrains",
-    "hashicorp",
-    "apple",
-    "meta",
+    "microsoft", "ms", "apache", "google", "amazon", "aws", "adobe", "oracle", "ibm", "sap",
+    "autodesk", "atlassian", "nvidia", "salesforce", "azure", "cisco", "red hat", "vmware",
+    "jetbrains", "hashicorp", "apple", "meta",
 )
+# fmt: on
 _VENDORS = tuple((v, v.replace(" ", "")) for v in VENDOR_PREFIXES)
 _LETTERS = re.compile(r"[a-z]")
 MAX_WORDS = 6
@@ -56,6 +39,8 @@ def candidate_texts(norm: str) -> Iterator[tuple[str, str | None, str]]:
     base = strip_version(norm, normalized=True)
     if base:
         yield base, None, "version"
+        if base.isalpha():
+            yield f"{base}.js", f"{base}js", "version"
     parts = split_qualifier(norm)
     if parts is not None:
         yield normalize_alias(parts[0]), None, "synonym"

@@ -36,8 +36,11 @@ def _source_ref(refs: list[str]) -> str:
     return "|".join(ordered)
 
 
-def skill_rows(draft: CatalogDraft) -> list[tuple[str, ...]]:
-    rows = []
+Row = tuple[object, ...]
+
+
+def skill_rows(draft: CatalogDraft) -> list[Row]:
+    rows: list[Row] = []
     for s in draft.skills.values():
         ref = _source_ref(s.refs)
         if not (s.category and s.sub_category) or s.nature not in NATURES:
@@ -50,7 +53,7 @@ def skill_rows(draft: CatalogDraft) -> list[tuple[str, ...]]:
     return rows
 
 
-def alias_rows(draft: CatalogDraft) -> list[tuple[str, ...]]:
+def alias_rows(draft: CatalogDraft) -> list[Row]:
     slug = {k: s.slug for k, s in draft.skills.items()}
     return [
         (
@@ -78,7 +81,7 @@ def write_catalog(
     slug = {k: s.slug for k, s in out.draft.skills.items()}
     if any("|" in t for c in out.collisions for t in c.context_terms):
         raise CatalogBuildError("a collision context term contains '|'")
-    tables = {
+    tables: dict[str, list[Row]] = {
         "skills": skill_rows(out.draft),
         "aliases": alias_rows(out.draft),
         "dimensions": [

@@ -139,19 +139,18 @@ def build_roles(
                 seen.add(norm)
                 aliases.append(title)
         try:
-            dims = [
-                {"slug": _dimension_slug(d, dimension_slugs), "weight": float(d["weight"])}
+            weighted = [
+                (_dimension_slug(d, dimension_slugs), float(d["weight"]))
                 for d in entry.get("dimensions") or []
             ]
         except CuratedFileError as e:
             problems.append(f"{entry['slug']}: {e}")
-            dims = []
-        if len(aliases) < MIN_ALIASES or len(dims) < MIN_DIMENSIONS:
-            problems.append(f"{entry['slug']}: {len(aliases)} aliases, {len(dims)} dimensions")
-        if any(not 0 <= d["weight"] <= 1 for d in dims) or len({d["slug"] for d in dims}) < len(
-            dims
-        ):
-            problems.append(f"{entry['slug']}: dimension weights out of 0..1 or repeated")
+            weighted = []
+        if len(aliases) < MIN_ALIASES or len(weighted) < MIN_DIMENSIONS:
+            problems.append(f"{entry['slug']}: {len(aliases)} aliases, {len(weighted)} dimensions")
+        if any(not 0 < w <= 1 for _, w in weighted) or len(dict(weighted)) < len(weighted):
+            problems.append(f"{entry['slug']}: dimension weights out of (0, 1] or repeated")
+        dims: list[dict[str, Any]] = [{"slug": slug, "weight": w} for slug, w in weighted]
         roles.append(
             Role(
                 slug=entry["slug"],

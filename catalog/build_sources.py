@@ -91,7 +91,7 @@ def read_lightcast(taxonomies_dir: Path) -> LightcastTaxonomy:
             pairs.add((mapper[row["id"].split(".")[0] + ".0"], row["description"]))
         if row["type"] != "skill":
             continue
-        skill = SourceSkill(ref=f"lightcast:{row['id']}", name=row["description"].strip())
+        skill = SourceSkill(ref=f"lightcast:{row['id']}", name=" ".join(row["description"].split()))
         for cat, sub in _levels(row["hierarchy_levels"]):
             if cat in mapper and sub in mapper:
                 skill.category, skill.sub_category = mapper[cat], mapper[sub]
@@ -113,7 +113,7 @@ def read_esco(taxonomies_dir: Path) -> list[SourceSkill]:
         if row["type"] == "altLabels":
             alt_rows.append(row)
         elif row["type"] == "preferredLabel":
-            skill = SourceSkill(ref=f"esco:{row['id']}", name=row["description"].strip())
+            skill = SourceSkill(ref=f"esco:{row['id']}", name=" ".join(row["description"].split()))
             for path in _levels(row["hierarchy_levels"]):
                 top, second = path[1], path[2] if len(path) > 2 else None
                 if top in mapper:
@@ -126,7 +126,7 @@ def read_esco(taxonomies_dir: Path) -> list[SourceSkill]:
         owner = by_id.get(row["id"])
         if owner is None:
             raise TaxonomyInputError(f"ESCO alt label for unknown skill {row['id']}")
-        owner.alt_labels.append(row["description"].strip())
+        owner.alt_labels.append(" ".join(row["description"].split()))
     logger.info("esco: %d skills, %d alt labels", len(by_id), len(alt_rows))
     return [by_id[k] for k in sorted(by_id)]
 
@@ -157,4 +157,4 @@ def read_gazetteer(taxonomies_dir: Path) -> list[str]:
     forms = _read_json(taxonomies_dir / GAZETTEER_DIR / "skills.json")
     if not isinstance(forms, list) or not all(isinstance(f, str) for f in forms):
         raise TaxonomyInputError("skills.json: expected a JSON list of strings")
-    return sorted({f.strip() for f in forms if f.strip()})
+    return sorted({" ".join(f.split()) for f in forms if f.strip()})

@@ -10,6 +10,7 @@ The server keeps its SQLite database in ``prefect_home`` between runs.
 
 from __future__ import annotations
 
+import contextlib
 import os
 import signal
 import socket
@@ -195,10 +196,8 @@ def _healthy(api_url: str) -> bool:
 
 
 def _signal_group(proc: subprocess.Popen[bytes], sig: signal.Signals) -> None:
-    try:
+    with contextlib.suppress(ProcessLookupError):  # the group is already gone
         os.killpg(proc.pid, sig)  # the child leads its own group (start_new_session)
-    except ProcessLookupError:
-        pass
 
 
 def serve(options: ServeOptions, say: Callable[[str], None] = print) -> str | None:

@@ -12,6 +12,7 @@ import datetime
 from typing import Any
 
 from prefect import flow, get_run_logger
+from pydantic import PositiveInt
 
 from flows.ingest_batch import ingest_batch
 from jdskills.partitions import PartitionPlan, PartitionStatus, check_prefix, dates_between
@@ -26,9 +27,18 @@ class PartitionRunError(RuntimeError):
 
 @flow(name="backfill", log_prints=False)
 def backfill(start: datetime.date, end: datetime.date, prefix: str | None = None,
-             chunk_size: int | None = None) -> list[dict[str, Any]]:
-    """Ingest every partition from ``start`` to ``end`` (both included) under ``prefix``
-    (default: JDSKILLS_PARTITION_PREFIX); returns one result per date."""
+             chunk_size: PositiveInt | None = None) -> list[dict[str, Any]]:
+    """Ingest the partitions <prefix>/dt=YYYY-MM-DD/ from start to end in date order,
+    skipping finished ones; returns one result per date.
+
+    Args:
+        start: First date (YYYY-MM-DD), included.
+        end: Last date (YYYY-MM-DD), included; at most JDSKILLS_BACKFILL_MAX_DAYS days after
+            start.
+        prefix: Folder holding the dt=YYYY-MM-DD partitions (path, s3://, gs://); empty:
+            JDSKILLS_PARTITION_PREFIX.
+        chunk_size: JDs per task run; empty: JDSKILLS_CHUNK_SIZE.
+    """
     settings = get_settings()
     days = dates_between(start, end, max_days=settings.backfill_max_days)
     root = check_prefix(prefix or settings.partition_prefix, settings)

@@ -11,7 +11,7 @@ from prefect.cache_policies import NONE
 from jdskills.pipeline.artifacts import RunProgress, publish_run_artifacts, publish_run_summary
 from jdskills.pipeline.catalog_snapshot import current_version
 from jdskills.pipeline.run_record import finish_run, start_run
-from jdskills.pipeline.runners import ConfiguredTaskRunner, results_in_order, warm_catalog_snapshot
+from jdskills.pipeline.runners import results_in_order, settings_task_runner, warm_catalog_snapshot
 from jdskills.pipeline.state import Enrichment, JDState
 from jdskills.pipeline.tally import RunTally
 from jdskills.records import JDRecord
@@ -27,7 +27,7 @@ from tasks.persist import persist_batch, persist_rejected_inputs
 from tasks.summarize import summarize_jds
 
 
-@flow(name="ingest_batch", log_prints=False, task_runner=ConfiguredTaskRunner())
+@flow(name="ingest_batch", log_prints=False, task_runner=settings_task_runner())
 def ingest_batch(uri: str = SAMPLE_BATCH_URI, chunk_size: int | None = None) -> dict[str, Any]:
     """Ingest one batch (a file, a glob or a folder; local, s3:// or gs://)."""
     size = chunk_size or get_settings().chunk_size

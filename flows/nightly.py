@@ -6,6 +6,7 @@ import datetime
 from typing import Any
 
 from prefect import flow
+from pydantic import PositiveInt
 
 from flows.backfill import ingest_partitions
 from jdskills.partitions import check_prefix, yesterday
@@ -14,10 +15,16 @@ from jdskills.settings import get_settings
 
 @flow(name="nightly", log_prints=False)
 def nightly(date: datetime.date | None = None, prefix: str | None = None,
-            chunk_size: int | None = None) -> dict[str, Any]:
-    """Ingest the partition of ``date`` (default: yesterday in JDSKILLS_TIMEZONE) under
-    ``prefix`` (default: JDSKILLS_PARTITION_PREFIX). A missing partition is reported as
-    such, not an error."""
+            chunk_size: PositiveInt | None = None) -> dict[str, Any]:
+    """Ingest one day's partition <prefix>/dt=YYYY-MM-DD/; a missing one is reported, not an
+    error.
+
+    Args:
+        date: The partition's date (YYYY-MM-DD); empty: yesterday in JDSKILLS_TIMEZONE.
+        prefix: Folder holding the dt=YYYY-MM-DD partitions (path, s3://, gs://); empty:
+            JDSKILLS_PARTITION_PREFIX.
+        chunk_size: JDs per task run; empty: JDSKILLS_CHUNK_SIZE.
+    """
     settings = get_settings()
     day = date or yesterday(settings.timezone)
     root = check_prefix(prefix or settings.partition_prefix, settings)

@@ -105,7 +105,7 @@ def plan_partition(prefix: str, day: date, settings: Settings) -> PartitionPlan:
     if not files:
         return PartitionPlan(day=day, uri=uri, status=PartitionStatus.EMPTY)
     with db.connect(settings) as conn:
-        done = dict(conn.execute(
+        done: dict[str, int] = dict(conn.execute(
             "SELECT fingerprint, jd_count FROM ingested_file WHERE status = 'done' "
             "AND fingerprint = ANY(%s)", ([f.fingerprint for f in files],)).fetchall())
     status = PartitionStatus.DONE if len(done) == len(files) else PartitionStatus.PENDING

@@ -85,7 +85,11 @@ class Settings(BaseSettings):
     )
 
     # placement
-    dimension_reuse_threshold: float = Field(default=0.55, ge=0, le=1)
+    dimension_reuse_threshold: float = Field(
+        default=0.35, ge=0, le=1,
+        description="Placement score (jdskills.offline.enrich.placement) from which a new skill "
+        "reuses a catalog dimension; below it, a pending dimension is proposed.",
+    )
 
     # data quality
     dq_fail_threshold: float = Field(

@@ -47,7 +47,8 @@ def persist_batch(
             conn, "role_decision", rows.DECISION_COLUMNS,
             [r for s in live if (r := rows.decision_row(s, v))])
         counts["jd_summary"] = writes.copy_rows(
-            conn, "jd_summary", rows.SUMMARY_COLUMNS, [r for s in live if (r := rows.summary_row(s))])
+            conn, "jd_summary", rows.SUMMARY_COLUMNS,
+            [r for s in live if (r := rows.summary_row(s))])
         writes.queue_new_skills(conn, live, pending_ids, counts)
         writes.queue_roles_and_collisions(conn, live, counts)
         writes.record_role_evidence(conn, live, counts)

@@ -90,8 +90,10 @@ def _placements(state: JDState, enrichments: Mapping[str, Enrichment]) -> dict[s
 
 
 def _distinct(skills: list[SkillMatch]) -> list[SkillMatch]:
-    seen: set[str] = set()
-    return [s for s in skills if not (s.normalized in seen or seen.add(s.normalized))]
+    first: dict[str, SkillMatch] = {}
+    for skill in skills:
+        first.setdefault(skill.normalized, skill)
+    return list(first.values())
 
 
 def _display(skill: SkillMatch) -> str:

@@ -9,7 +9,8 @@ whose messages contain ``match``) or at random at a rate: ``429`` (with Retry-Af
 ``400``, ``echo_key`` (a 401 whose message quotes the bearer token, as careless servers do),
 ``timeout`` (sleeps past the client timeout), ``length`` (finish_reason "length"),
 ``invalid_json``, ``schema_invalid``, ``refusal``. ``counts`` and ``requests`` record what
-was received; ``max_in_flight`` the peak concurrency.
+was received; ``max_in_flight`` the peak concurrency; ``GET /_stats`` serves the counters to
+another process.
 """
 
 from __future__ import annotations
@@ -115,7 +116,7 @@ class LLMServer:
             with self._lock:
                 self.counts[f"fault:{fault}"] += 1
         if fault in ("429", "500", "400", "echo_key"):
-            return _error(fault, self.retry_after, self._bearer(raw))
+            return _error(fault, self.retry_after, next(iter(self.authorizations), ""))
         time.sleep(self.timeout_sleep_s if fault == "timeout" else self.latency_s)
         content: str | None = json.dumps(self.answer(name, schema, body["messages"]),
                                          ensure_ascii=False, separators=(",", ":"))
@@ -140,9 +141,6 @@ class LLMServer:
                                      "refusal": refusal}}],
             "usage": {"prompt_tokens": prompt, "completion_tokens": completion,
                       "total_tokens": prompt + completion}}
-
-    def _bearer(self, raw: str) -> str:
-        return next(iter(self.authorizations), "")
 
     def answer(self, name: str, schema: dict[str, Any], messages: list[dict[str, Any]]
                ) -> dict[str, Any]:
@@ -199,6 +197,13 @@ class _Handler(BaseHTTPRequestHandler):
     def log_message(self, format: str, *args: Any) -> None:  # noqa: A002 - stdlib signature
         return
 
+    def do_GET(self) -> None:  # noqa: N802 - stdlib name
+        """``/_stats``: counters, for a client in another process (the benchmark)."""
+        with self.app._lock:
+            payload = {"counts": dict(self.app.counts), "max_in_flight": self.app.max_in_flight}
+        status = 200 if self.path.endswith("/_stats") else 404
+        self._send(status, {}, payload if status == 200 else {"error": {"message": "not found"}})
+
     def do_POST(self) -> None:  # noqa: N802 - stdlib name
         app = self.app
         raw = self.rfile.read(int(self.headers.get("content-length") or 0)).decode("utf-8")
@@ -218,6 +223,9 @@ class _Handler(BaseHTTPRequestHandler):
         finally:
             with app._lock:
                 app._in_flight -= 1
+        self._send(status, headers, payload)
+
+    def _send(self, status: int, headers: dict[str, str], payload: dict[str, Any]) -> None:
         data = json.dumps(payload).encode("utf-8")
         try:
             self.send_response(status)

@@ -42,8 +42,8 @@ def friendly_errors() -> Iterator[None]:
     except KNOWN_ERRORS as e:
         fail(str(e))
     except Exception as e:  # database unreachable and the like
-        import sqlalchemy.exc
         import psycopg
+        import sqlalchemy.exc
 
         if isinstance(e, psycopg.OperationalError | sqlalchemy.exc.OperationalError):
             fail(f"cannot reach the database: {str(e).splitlines()[0]} "

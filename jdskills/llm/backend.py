@@ -61,8 +61,7 @@ def _run(requests: list[LLMRequest], run_id: str | None, settings: Settings
          ) -> list[LLMResult]:
     if not requests:
         return []
-    with LLMClient(settings) as client:
-        return client.call_many(requests, run_id=run_id)
+    return LLMClient.shared(settings).call_many(requests, run_id=run_id)
 
 
 def _model(settings: Settings, stage: str, *, strong: bool) -> str:

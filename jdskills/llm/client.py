@@ -10,6 +10,7 @@ it is never logged, and every error text is redacted before it is raised or stor
 
 from __future__ import annotations
 
+import hashlib
 import logging
 import threading
 import time
@@ -43,6 +44,8 @@ log = logging.getLogger(__name__)
 REDACTED = "[redacted]"
 
 __all__ = ["CallRecord", "LLMClient", "LLMRequest", "LLMResult"]
+_SHARED: dict[str, LLMClient] = {}
+_SHARED_LOCK = threading.Lock()
 
 
 @dataclass(frozen=True)
@@ -83,6 +86,18 @@ class LLMClient:
         self._slots = threading.BoundedSemaphore(s.llm_concurrency)
         self._unpriced: set[str] = set()
 
+    @classmethod
+    def shared(cls, settings: Settings) -> LLMClient:
+        """One long-lived client per configuration in this process: building the openai
+        client (connection pool, TLS context) costs ~0.2 s, and one client's concurrency
+        limit then holds across the stage tasks of the process."""
+        secret = settings.openai_api_key.get_secret_value() if settings.openai_api_key else ""
+        key = hashlib.sha256((settings.model_dump_json() + secret).encode()).hexdigest()
+        with _SHARED_LOCK:
+            if key not in _SHARED:
+                _SHARED[key] = cls(settings)
+            return _SHARED[key]
+
     def __repr__(self) -> str:
         return f"LLMClient(base_url={self._openai.base_url!s}, api_key={REDACTED})"
 
@@ -94,11 +109,6 @@ class LLMClient:
 
     def close(self) -> None:
         self._openai.close()
-
-    def model_for(self, stage: str, *, strong: bool) -> str:
-        s = self.settings
-        return s.llm_stage_models.get(stage) or (s.llm_model_strong if strong
-                                                 else s.llm_model_small)
 
     # --- public calls -------------------------------------------------------------------------
     def call(self, stage: str, model: str, prompt_version: str, messages: list[dict[str, str]],
@@ -118,26 +128,29 @@ class LLMClient:
         with self._store.connect() as conn:
             cached = self._store.lookup(conn, (r.key for r in requests))
             pending: dict[str, list[int]] = {}
+            hits: list[LLMResult] = []
             for i, req in enumerate(requests):
                 parsed = self._from_cache(req, cached.get(req.key))
                 if parsed is not None:
                     results[i] = self._hit(req, parsed, run_id)
-                    self._store.save(conn, results[i].record, None)  # type: ignore[union-attr]
+                    hits.append(results[i])  # type: ignore[arg-type]
                 else:
                     pending.setdefault(req.key, []).append(i)
+            self._store.save(conn, [(hit.record, None) for hit in hits])
             if pending:
                 workers = min(self.settings.llm_concurrency, len(pending))
                 with ThreadPoolExecutor(workers, thread_name_prefix="llm") as pool:
                     futures = {pool.submit(self._fetch, requests[idx[0]], run_id): idx
                                for idx in pending.values()}
-                    for future in as_completed(futures):
+                    for future in as_completed(futures):  # saved as each completes
                         first, *same = futures[future]
                         result = results[first] = future.result()
                         dump = result.parsed.model_dump(mode="json") if result.parsed else None
-                        self._store.save(conn, result.record, dump)
-                        for j in same:
-                            results[j] = self._same_as(requests[j], result, run_id)
-                            self._store.save(conn, results[j].record, None)  # type: ignore
+                        copies = [self._same_as(requests[j], result, run_id) for j in same]
+                        for j, copy in zip(same, copies, strict=True):
+                            results[j] = copy
+                        self._store.save(conn, [(result.record, dump),
+                                                *((c.record, None) for c in copies)])
         done = [r for r in results if r is not None]
         assert len(done) == len(requests)
         return done
@@ -175,8 +188,8 @@ class LLMClient:
         except LLMError as e:
             error = e
         except Exception as e:  # noqa: BLE001 - an unforeseen failure stays with its request
+            log.warning("%s: unexpected %s", req.stage, type(e).__name__)
             error = LLMError(self._redact(f"{req.stage}: {type(e).__name__}: {e}"))
-            error.__cause__ = e
         if error is not None:
             error.args = (self._redact(str(error)),)
         record = CallRecord(

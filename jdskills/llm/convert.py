@@ -24,6 +24,7 @@ from jdskills.llm.schemas import (
     ParseExtractOutput,
     SummaryOutput,
 )
+from jdskills.llm.spans import SpanFinder
 from jdskills.normalize import normalize_alias
 from jdskills.offline.bullets import count_bullets
 from jdskills.offline.enrich.placement import pending_slug
@@ -50,33 +51,25 @@ _LISTY = frozenset({"responsibilities", "requirements", "nice_to_have", "benefit
 _CURRENCY = re.compile(r"^[A-Z]{3}$")
 
 
-def locate(text: str, fragment: str, start: int = 0) -> tuple[int, int] | None:
-    """Span of ``fragment`` in ``text`` from ``start``, whitespace- and case-insensitive."""
-    words = fragment.split()
-    if not words:
-        return None
-    m = re.compile(r"\s*".join(re.escape(w) for w in words), re.IGNORECASE).search(text, start)
-    return (m.start(), m.end()) if m else None
-
-
 def source_marker(span_text: str) -> SourceMarker:
     words = span_text.split()
     return SourceMarker(first_5_words=" ".join(words[:5]), last_5_words=" ".join(words[-5:]))
 
 
-def _span(text: str, marker: Marker, start: int = 0) -> tuple[int, int] | None:
-    head = locate(text, marker.first_5_words, start)
+def _span(finder: SpanFinder, marker: Marker, start: int = 0) -> tuple[int, int] | None:
+    head = finder.find(marker.first_5_words, start)
     if head is None:
         return None
-    tail = locate(text, marker.last_5_words, head[0])
+    tail = finder.find(marker.last_5_words, head[0])
     return (head[0], tail[1]) if tail else None
 
 
 def _sections(text: str, out: ParseExtractOutput, company: str | None) -> list[Section]:
     sections: list[Section] = []
     cursor = 0
+    finder = SpanFinder(text)
     for s in out.sections:
-        span = _span(text, s.source_marker, cursor)
+        span = _span(finder, s.source_marker, cursor)
         if span is None:
             log.info("section %r not located in the JD text; skipped", s.heading)
             continue
@@ -101,7 +94,7 @@ def to_jd_parse(jd_id: str, text: str, out: ParseExtractOutput,
     currency = (ctc.currency or "").strip().upper()
     elo, ehi = sorted((exp.min, exp.max)) if exp.min is not None and exp.max is not None \
         else (exp.min, exp.max)
-    about = _span(text, out.about_company) if out.about_company else None
+    about = _span(SpanFinder(text), out.about_company) if out.about_company else None
     about_text = text[about[0]:about[1]] if about else None
     return JDParse(
         jd_id=jd_id, jd_type="pass", role=out.role, role_archetype=out.role_archetype,
@@ -124,6 +117,7 @@ def to_extracted_skills(text: str, out: ParseExtractOutput, sections: list[Secti
     """One ExtractedSkill per distinct normalised name, located in ``text``."""
     boiler = [(s.start, s.start + len(s.text)) for s in sections if s.kind in BOILERPLATE_KINDS]
     sentences = Sentences(text)
+    finder = SpanFinder(text)
     found: dict[str, ExtractedSkill] = {}
     for skill in out.skills:
         name = " ".join(skill.name.split())
@@ -131,13 +125,13 @@ def to_extracted_skills(text: str, out: ParseExtractOutput, sections: list[Secti
         if not key or len(name) > 80 or len(name.split()) > MAX_SKILL_WORDS:
             log.info("skill %r dropped: not a skill name", name[:100])
             continue
-        span = locate(text, skill.evidence) or locate(text, name)
+        span = finder.find(skill.evidence) or finder.find(name, whole_words=True)
         if span is None:
             log.info("skill %r dropped: neither it nor its evidence is in the JD", name)
             continue
         if any(lo <= span[0] < hi for lo, hi in boiler):
             continue
-        mention = locate(text, name, span[0])
+        mention = finder.find(name, span[0], whole_words=True)
         at = mention if mention and mention[0] <= span[1] else None
         if key in found:
             prev = found[key]

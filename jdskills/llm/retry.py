@@ -93,9 +93,15 @@ class RetryPolicy:
                             before_sleep=before_sleep)
         try:
             return retrying(fn)
-        except (APIStatusError, APIConnectionError) as e:
+        except APIConnectionError as e:  # "Connection error." / "Request timed out."
+            raise LLMUnavailable(f"{what}: {describe(e)} after {self.attempts} attempt(s)") from e
+        except APIStatusError as e:
+            # not chained: the SDK's message quotes the server's body, which may quote the
+            # key (a traceback of the chain would carry it into logs and quarantine rows)
+            message = redact(str(e.message))[:500]
+            request_id = f" [request {e.request_id}]" if e.request_id else ""
             if is_transient(e):
-                raise LLMUnavailable(
-                    f"{what}: {describe(e)} after {self.attempts} attempt(s)") from e
-            message = redact(str(getattr(e, "message", "") or e))[:500]
-            raise LLMBadRequest(f"{what}: {describe(e)} (not retried): {message}") from e
+                raise LLMUnavailable(f"{what}: {describe(e)} after {self.attempts} attempt(s): "
+                                     f"{message}{request_id}") from None
+            raise LLMBadRequest(f"{what}: {describe(e)} (not retried): {message}"
+                                f"{request_id}") from None

@@ -41,15 +41,28 @@ TechMaturityLabel = Literal["cutting-edge", "modern", "established", "legacy"]
 Confidence = Field(ge=0, le=1, description="0-1, how sure you are")
 
 
-def _drop_titles(schema: dict[str, Any]) -> None:
-    """pydantic's auto titles ("Dimension Slug") repeat the keys and cost prompt tokens."""
+def _compact(schema: dict[str, Any]) -> None:
+    """Fewer prompt tokens, same meaning: no auto titles ("Dimension Slug" repeats the key),
+    and ``anyOf [X, null]`` of a plain type written as ``type: [X, "null"]``."""
     schema.pop("title", None)
-    for prop in schema.get("properties", {}).values():
+    for name, prop in schema.get("properties", {}).items():
         prop.pop("title", None)
+        variants = prop.get("anyOf")
+        if not (isinstance(variants, list) and len(variants) == 2
+                and {"type": "null"} in variants):
+            continue
+        plain = next(v for v in variants if v != {"type": "null"})
+        if "$ref" in plain or plain.get("type") in ("object", "array"):
+            continue
+        merged = {**plain, "type": [plain["type"], "null"]}
+        if "enum" in plain:
+            merged["enum"] = [*plain["enum"], None]
+        schema["properties"][name] = {**{k: v for k, v in prop.items() if k != "anyOf"},
+                                      **merged}
 
 
 class _Out(BaseModel):
-    model_config = ConfigDict(extra="forbid", json_schema_extra=_drop_titles)
+    model_config = ConfigDict(extra="forbid", json_schema_extra=_compact)
 
 
 # --- parse + extract (one fused call) --------------------------------------------------------

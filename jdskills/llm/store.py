@@ -95,7 +95,12 @@ class LLMStore:
         self._settings = settings
 
     def connect(self) -> psycopg.Connection:
-        return db.connect(self._settings, autocommit=True)
+        """An autocommit connection whose commits do not wait for the WAL flush: a crash
+        of Postgres itself may lose the last few log/cache rows (never corrupt them), and
+        the batch does not wait ~10-30 ms per completed call on a slow disk."""
+        conn = db.connect(self._settings, autocommit=True)
+        conn.execute("SET synchronous_commit TO off")
+        return conn
 
     def lookup(self, conn: psycopg.Connection, keys: Iterable[str]) -> dict[str, CachedResponse]:
         wanted = sorted(set(keys))
@@ -104,13 +109,15 @@ class LLMStore:
         rows = conn.execute(SELECT_CACHE, (wanted,)).fetchall()
         return {key: CachedResponse(response, tin, tout) for key, response, tin, tout in rows}
 
-    def save(
-        self, conn: psycopg.Connection, record: CallRecord, response: Mapping[str, Any] | None
-    ) -> None:
-        """The call row, and the response in the cache when there is one."""
-        with conn.transaction():
-            conn.execute(INSERT_CALL, asdict(record))
-            if response is not None:
-                conn.execute(INSERT_CACHE, (
-                    record.request_hash, record.stage, record.model, record.prompt_version,
-                    Jsonb(dict(response)), record.tokens_in, record.tokens_out))
+    def save(self, conn: psycopg.Connection,
+             items: Iterable[tuple[CallRecord, Mapping[str, Any] | None]]) -> None:
+        """Call rows, and responses into the cache where given, in one transaction."""
+        items = list(items)
+        if not items:
+            return
+        with conn.transaction(), conn.cursor() as cur:
+            cur.executemany(INSERT_CALL, [asdict(record) for record, _ in items])
+            cached = [(r.request_hash, r.stage, r.model, r.prompt_version, Jsonb(dict(resp)),
+                       r.tokens_in, r.tokens_out) for r, resp in items if resp is not None]
+            if cached:
+                cur.executemany(INSERT_CACHE, cached)

@@ -22,10 +22,10 @@ from jdskills.offline.tech_terms import (
 
 NATURE_OF_WORK: dict[str, tuple[str, ...]] = {  # label -> cue words/phrases (first wins ties)
     "Evaluation & content creation": (
-        "evaluate", "evaluating", "assess", "assessing", "review", "reviewing", "rubric",
+        "evaluate", "evaluating", "evaluation", "evaluations", "assess", "assessing", "rubric",
         "rubrics", "reference solution", "reference solutions", "feedback", "guidelines",
-        "annotate", "annotation", "grade", "grading", "write", "writing", "written", "author",
-        "content", "benchmark", "benchmarks", "red-team", "red teaming"),
+        "annotate", "annotation", "grade", "grading", "submissions", "benchmark", "benchmarks",
+        "red-team", "red teaming", "technical writing", "write documentation", "content"),
     "Building & designing systems": (
         "build", "building", "design", "designing", "develop", "developing", "implement",
         "implementing", "architect", "engineer", "code", "coding", "ship", "create",
@@ -35,6 +35,10 @@ NATURE_OF_WORK: dict[str, tuple[str, ...]] = {  # label -> cue words/phrases (fi
         "maintain", "maintaining", "operate", "operating", "monitor", "monitoring", "support",
         "troubleshoot", "administer", "on-call", "incident", "incidents", "uptime", "patch",
         "upgrade", "install", "configure", "repair", "backup", "backups", "resolve"),
+    "Security & compliance": (
+        "security", "threat", "threats", "vulnerability", "vulnerabilities", "penetration",
+        "incident response", "threat modelling", "threat modeling", "harden", "hardening",
+        "compliance", "siem", "detection", "detections", "remediation", "forensics"),
     "Research": (
         "research", "investigate", "experiment", "experiments", "publish", "papers", "novel",
         "state-of-the-art", "explore"),
@@ -64,8 +68,8 @@ NATURE_OF_WORK: dict[str, tuple[str, ...]] = {  # label -> cue words/phrases (fi
         "administrative", "bookings", "filing", "liaise", "liaising", "minutes"),
 }
 _CUE_LABELS: dict[str, list[str]] = {}  # cue -> labels
-for _label, _cues in NATURE_OF_WORK.items():
-    for _cue in _cues:
+for _label, _label_cues in NATURE_OF_WORK.items():
+    for _cue in _label_cues:
         _CUE_LABELS.setdefault(_cue, []).append(_label)
 _CUE_LENGTH: dict[str, int] = {}  # first word of a cue -> words in its longest cue
 for _cue in _CUE_LABELS:

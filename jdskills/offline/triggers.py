@@ -29,7 +29,7 @@ _WORDS: dict[str, str] = {
     "msc|m.sc|=MBA|m.b.a|=MCA|=BCA|b.com|bcom|m.tech|mtech|m tech|m.e.|b.s.|m.s.|b.a.|m.a.|"
     "=BS|=MS|=BE|=BA|=MA|associate|high school|=GED",
     "cert": "certified|certification|=CKA|=CKS|=CISSP|=CISM|=CISA|=CEH|=OSCP|=CompTIA|=PMP|"
-    "=PRINCE2|=SAFe|=ITIL|=CCNA|=CCNP|=CCIE|=RHCE|=RHCSA|=TOGAF|=CFA|=ACCA|"
+    "=PRINCE2|=SAFe|=ITIL|=CCNA|=CCNP|=CCIE|=RHCE|=RHCSA|=TOGAF|=CFA|=ACCA|=Professional Scrum|"
     "=CIMA|=FRM|=ACLS|=ATLS|=PALS|=EPALS|six sigma|=AZ-|=DP-|=AI-|=PL-|=SC-|=MS-|=MB-|azure",
     "cue": "location|based in|based out of|based at|located in|located at|remote from|office in|"
     "offices in|work from|relocat|site:|city:|country:",

@@ -16,7 +16,8 @@ from __future__ import annotations
 import random
 import re
 from collections.abc import Mapping, Sequence
-from typing import Any
+from typing import Any, cast
+from uuid import UUID
 
 import psycopg
 from prefect.artifacts import (
@@ -54,9 +55,9 @@ class RunProgress:
 
     def __init__(self, files: int) -> None:
         self.files = files
-        self.artifact_id = create_progress_artifact(
+        self.artifact_id = cast(UUID, create_progress_artifact(
             0.0 if files else 100.0, key=PROGRESS_KEY,
-            description=f"{files} file(s) to read" if files else "nothing new to read")
+            description=f"{files} file(s) to read" if files else "nothing new to read"))
 
     def chunk_done(self, file_index: int, chunk: int, chunks: int) -> None:
         share = (file_index + chunk / max(chunks, 1)) / max(self.files, 1)

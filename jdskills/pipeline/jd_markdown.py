@@ -26,17 +26,27 @@ def cell(value: Any, limit: int = 160) -> str:
     return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
-def table(header: Sequence[str], rows: Iterable[Sequence[Any]]) -> str:
+def table(header: Sequence[str], rows: Iterable[Sequence[Any]], limit: int = 160) -> str:
     lines = ["| " + " | ".join(header) + " |", "|" + "---|" * len(header)]
-    lines += ["| " + " | ".join(cell(v) for v in row) + " |" for row in rows]
+    lines += ["| " + " | ".join(cell(v, limit) for v in row) + " |" for row in rows]
     return "\n".join(lines) if len(lines) > 2 else "_none_"
 
 
+def _number(value: Any) -> str:
+    return f"{value:,.10g}" if isinstance(value, int | float) else str(value)
+
+
 def _range(part: Mapping[str, Any] | None, unit: str = "") -> str:
+    """``{min, max, currency?, period?}`` as "35–45 USD per hour", "2+ years", "3 years"."""
     if not part or (part.get("min") is None and part.get("max") is None):
         return "—"
     lo, hi = part.get("min"), part.get("max")
-    span = f"{lo}" if hi in (None, lo) else f"{lo if lo is not None else '?'}–{hi}"
+    if hi is None:
+        span = f"{_number(lo)}+"
+    elif lo is None or lo == hi:
+        span = f"{'up to ' if lo is None else ''}{_number(hi)}"
+    else:
+        span = f"{_number(lo)}–{_number(hi)}"
     period = f"per {part['period']}" if part.get("period") else None
     return " ".join(str(w) for w in (span, part.get("currency"), unit, period) if w)
 
@@ -76,15 +86,17 @@ def _summary(jd: Mapping[str, Any]) -> str:
         return "_none_"
     nature, maturity = s.get("nature_of_work") or {}, s.get("tech_maturity") or {}
     flags = [k.replace("_", " ") for k, v in (s.get("ai_flags") or {}).items() if v is True]
-    clusters = [f"{c.get('name') or c.get('dimension')}: {', '.join(c.get('skills') or [])}"
-                for c in s.get("clusters") or [] if isinstance(c, dict) and c.get("skills")]
-    return table(("aspect", "value"), [
+    aspects = table(("aspect", "value"), [
         ("nature of work", f"{nature.get('label') or '—'} — {nature.get('summary') or ''}"),
+        ("evidence", nature.get("evidence")),
         ("tech-stack maturity", f"{maturity.get('label') or '—'} — "
                                 f"{maturity.get('reasoning') or ''}"),
         ("AI index (0–5)", f"{s.get('ai_index')} ({', '.join(flags) or 'no flags'})"),
-        ("skill clusters", "; ".join(clusters)),
-    ])
+    ], limit=400)
+    clusters = table(("skill cluster (the role's dimensions)", "skills"), [
+        (c.get("name") or c.get("dimension"), c.get("skills"))
+        for c in s.get("clusters") or [] if isinstance(c, dict) and c.get("skills")], limit=600)
+    return f"{aspects}\n\n{clusters}"
 
 
 def render_jd_markdown(jd: Mapping[str, Any], queue: Sequence[Mapping[str, Any]],

@@ -32,6 +32,7 @@ ACTION_VERBS = frozenset({
 })
 NOT_KRA = frozenset({"benefits", "eeo", "about_company"})
 MIN_WORDS, MAX_CHARS, RUN_ON_CHARS = 3, 500, 200
+MAX_KRA_CHARS = 4000  # bounds the embedding cost of a pathological JD
 
 
 @dataclass(frozen=True)
@@ -47,12 +48,12 @@ def kra_text(state: JDState) -> KraText:
     resp = [s.text for s in sections if s.kind == "responsibilities"]
     if resp:
         text = "\n".join(resp)
-        return KraText(text, "responsibilities", split_statements(text))
+        return KraText(text[:MAX_KRA_CHARS], "responsibilities", split_statements(text))
     fallback = [s.text for s in sections if s.kind in ("requirements", "summary")]
     if fallback:
-        return KraText("\n".join(fallback), "requirements+summary", [])
+        return KraText("\n".join(fallback)[:MAX_KRA_CHARS], "requirements+summary", [])
     kept = [s.text for s in sections if s.kind not in NOT_KRA]
-    return KraText("\n".join(kept) if kept else state.record.text, "text", [])
+    return KraText(("\n".join(kept) if kept else state.record.text)[:MAX_KRA_CHARS], "text", [])
 
 
 def split_statements(text: str) -> list[str]:

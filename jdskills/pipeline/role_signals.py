@@ -26,12 +26,13 @@ class SkillHits:
     matrix: np.ndarray  # skill x role weight
 
     def evidence(self, role: int) -> list[str]:
-        return list(dict.fromkeys(self.names[i] for i in np.flatnonzero(self.matrix[:, role])))
+        return [self.names[i] for i in np.flatnonzero(self.matrix[:, role])]
 
 
 @dataclass
 class RoleIndex:
     roles: list[RoleInfo]  # sorted by slug
+    slugs: list[str]
     dim_roles: dict[int, list[tuple[int, float]]]  # dimension id -> [(role idx, weight)]
     entry_role: np.ndarray  # one entry per (role, distinct title key)
     entry_title: list[str]
@@ -62,7 +63,7 @@ class RoleIndex:
         for i, role in enumerate(roles):
             if role.centroid is not None and np.linalg.norm(role.centroid) > 0:
                 centroids[i] = role.centroid / np.linalg.norm(role.centroid)
-        return cls(roles=roles, dim_roles=dim_roles,
+        return cls(roles=roles, slugs=[r.slug for r in roles], dim_roles=dim_roles,
                    entry_role=np.array([e[0] for e in entries], dtype=np.intp),
                    entry_title=[e[2] for e in entries],
                    titles=TitleIndex.build([e[1] for e in entries]), exact_titles=exact,
@@ -93,12 +94,13 @@ class RoleIndex:
     def skill_scores(self, state: JDState, skill_dims: dict[int, list[int]]) -> SkillHits:
         """Per role: Σ over the JD's in-db skills of the best weight of a dimension the skill
         shares with the role, ÷ all JD skills."""
-        hits = [(m.skill_name or m.input_term, self._skill_roles(m.skill_id, skill_dims))
-                for m in state.skills if m.tag == "in_db" and m.skill_id is not None]
+        in_db = {m.skill_id: m.skill_name or m.input_term for m in state.skills
+                 if m.tag == "in_db" and m.skill_id is not None}  # one row per catalog skill
+        hits = [(name, self._skill_roles(sid, skill_dims)) for sid, name in in_db.items()]
         if not hits:
             n = len(self.roles)
             return SkillHits(np.zeros(n), [], np.zeros((0, n)))
-        matrix = np.vstack([v for _, v in hits])
+        matrix = np.array([v for _, v in hits])
         return SkillHits(matrix.sum(axis=0) / len(state.skills), [n for n, _ in hits], matrix)
 
     def _skill_roles(self, skill_id: int, skill_dims: dict[int, list[int]]) -> np.ndarray:

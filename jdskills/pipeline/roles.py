@@ -1,25 +1,30 @@
 """Stage 4 decision logic (offline backend): three signals per catalog role, then case A/B/C.
 
-* **skill** — Σ over the JD's in-db skills of the best normalised role↔dimension weight the
-  skill reaches the role through, ÷ all JD skills (in-db and new).
-* **title** — best similarity of the JD title to the role's aliases (``role_signals``).
+* **skill** — Σ over the JD's in-db skills of the best role↔dimension weight (0..1) through
+  which the skill reaches the role, ÷ all JD skills (in-db and new).
+* **title** — best similarity of the JD title to the role's aliases (``role_titles``).
 * **kra** — cosine of the hashed embedding of the responsibilities text to the role centroid.
 
-Case A: one role leads all three signals and clears the skill or title threshold. Case B:
-weighted vote ``w_skill·S + w_title·T + w_kra·K`` over the union of each signal's top 3, each
-signal first mapped to [0,1] (``role_*_full`` / ``role_*_floor`` settings); the winner must
-clear one threshold and ``role_min_combined``. Case C otherwise: no catalog role fits.
+Case A: one role leads all three signals and clears the skill or title threshold. Case B: a
+weighted vote ``w_skill·S + w_title·T + w_kra·K`` among each signal's top 3 that clear some
+threshold, with S = skill / ``role_skill_full``, T = (title − ``role_title_floor``) / (1 −
+floor), K = (cosine − the JD's median cosine) / ``role_kra_lift_full``, each clipped to [0,1];
+the winner needs ``role_min_combined``. Case C otherwise: no catalog role fits.
+Confidence: A/B the winner's vote × (½ + ½·min(1, margin / ``role_margin_full``)); C
+1 − best / (best + ``role_min_combined``).
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Literal
 
 import numpy as np
 
 from jdskills.embedder import default_embedder
 from jdskills.pipeline.catalog_snapshot import CatalogSnapshot
-from jdskills.pipeline.responsibilities import kra_text
+from jdskills.pipeline.responsibilities import KraText, kra_text
 from jdskills.pipeline.role_signals import RoleIndex, role_index
 from jdskills.pipeline.role_titles import title_key
 from jdskills.pipeline.state import Decision, JDState, SignalHit
@@ -44,43 +49,54 @@ def jd_titles(state: JDState) -> tuple[str | None, list[str]]:
     return (titles[0] if titles else None), titles
 
 
+@dataclass(frozen=True)
+class KraInput:
+    """The KRA text of one JD and its cosine to each role (``RoleIndex`` order)."""
+
+    text: KraText
+    cosines: np.ndarray
+
+
 def decide_role(
-    state: JDState, snapshot: CatalogSnapshot, settings: Settings,
-    kra: np.ndarray | None = None,
+    state: JDState, snapshot: CatalogSnapshot, settings: Settings, kra: KraInput | None = None
 ) -> Decision:
-    """The role decision for one JD; ``kra`` (cosine per role) may come precomputed."""
+    """The role decision for one JD; ``kra`` may come precomputed (the task embeds a batch)."""
     index = role_index(snapshot)
+    if kra is None:
+        text = kra_text(state)
+        kra = KraInput(text, kra_scores(index, [text.text])[0])
     skill_hits = index.skill_scores(state, snapshot.skill_dims)
-    skill = skill_hits.scores
     primary, titles = jd_titles(state)
     title, title_entry = index.title_scores(titles)
-    kra_in = kra_text(state)
-    if kra is None:
-        kra = kra_scores(index, [kra_in.text])[0]
-    raw = {"skill": skill, "title": title.astype(np.float64), "kra": kra.astype(np.float64)}
+    raw = {"skill": skill_hits.scores, "title": title.astype(np.float64),
+           "kra": kra.cosines.astype(np.float64)}
+    ranked = {name: _ranked(raw[name]) for name in SIGNALS}
+    kra_note = [f"{kra.text.source} ({len(kra.text.text.split())} words)"]
     evidence = {
         "skill": skill_hits.evidence,
         "title": lambda r: [index.entry_title[title_entry[r]]] if title_entry[r] >= 0 else [],
-        "kra": lambda r: [f"{kra_in.source} ({len(kra_in.text.split())} words)"],
+        "kra": lambda r: kra_note,
     }
     signals = {
-        name: [SignalHit(role_id=index.roles[r].id, slug=index.roles[r].slug,
+        name: [SignalHit(role_id=index.roles[r].id, slug=index.slugs[r],
                          score=round(float(raw[name][r]), 4), evidence=evidence[name](r))
-               for r in _ranked(raw[name])[: settings.role_top_k]]
+               for r in ranked[name][: settings.role_top_k]]
         for name in SIGNALS
     }
-    clears = {"skill": skill >= settings.role_min_skill_signal,
-              "title": title * 100 >= settings.role_min_title_signal,
-              "kra": kra >= settings.role_min_kra_signal}
+    clears = {"skill": raw["skill"] >= settings.role_min_skill_signal,
+              "title": raw["title"] * 100 >= settings.role_min_title_signal,
+              "kra": raw["kra"] >= settings.role_min_kra_signal}
     combined = _combined(raw, settings)
-    case, chosen, why = _choose(index, raw, clears, combined, settings)
+    case, chosen, why = _choose(index, raw, ranked, clears, combined, settings)
     role = index.roles[chosen] if chosen is not None else None
     if chosen is None:
         best = float(combined.max(initial=0.0))
         confidence = 1.0 - best / max(best + settings.role_min_combined, 1e-9)
         why += f"; new-role queue: {primary!r}" if primary else "; the JD has no title"
     else:
-        margin = float(combined[chosen] - np.delete(combined, chosen).max(initial=0.0))
+        rivals = combined.copy()
+        rivals[chosen] = 0.0
+        margin = float(combined[chosen] - rivals.max())
         discount = min(1.0, max(margin, 0.0) / settings.role_margin_full)
         confidence = combined[chosen] * (0.5 + 0.5 * discount)
     alias_roles = index.exact_titles.get(title_key(primary), []) if primary else []
@@ -94,7 +110,7 @@ def decide_role(
 
 def _ranked(scores: np.ndarray) -> list[int]:
     """Role indexes with a positive score, best first, ties by slug (= index order)."""
-    order = np.lexsort((np.arange(scores.size), -scores))
+    order = np.argsort(-scores, kind="stable")
     return order[scores[order] > 0].tolist()
 
 
@@ -103,7 +119,7 @@ def _combined(raw: dict[str, np.ndarray], s: Settings) -> np.ndarray:
         "skill": np.clip(raw["skill"] / s.role_skill_full, 0, 1),
         "title": np.clip((raw["title"] - s.role_title_floor) / (1 - s.role_title_floor), 0, 1),
         # any English text sits near 0.3 to every centroid: count the lift over the JD's median
-        "kra": np.clip((raw["kra"] - np.median(raw["kra"])) / s.role_kra_lift_full, 0, 1),
+        "kra": np.clip((raw["kra"] - _median(raw["kra"])) / s.role_kra_lift_full, 0, 1),
     }
     weights = {"skill": s.role_weight_skill, "title": s.role_weight_title,
                "kra": s.role_weight_kra}
@@ -112,24 +128,22 @@ def _combined(raw: dict[str, np.ndarray], s: Settings) -> np.ndarray:
 
 
 def _choose(
-    index: RoleIndex, raw: dict[str, np.ndarray], clears: dict[str, np.ndarray],
-    combined: np.ndarray, s: Settings,
-) -> tuple[str, int | None, str]:
-    slug = [r.slug for r in index.roles]
+    index: RoleIndex, raw: dict[str, np.ndarray], ranked: dict[str, list[int]],
+    clears: dict[str, np.ndarray], combined: np.ndarray, s: Settings,
+) -> tuple[Literal["A", "B", "C"], int | None, str]:
+    slug = index.slugs
 
     def lead(name: str) -> str:
-        ranked = _ranked(raw[name])
-        return f"{name}→{slug[ranked[0]]} ({raw[name][ranked[0]]:.2f})" if ranked else \
-            f"{name}→none"
+        top = ranked[name][:1]
+        return f"{name}→{slug[top[0]]} ({raw[name][top[0]]:.2f})" if top else f"{name}→none"
 
     if not index.roles:
         return "C", None, "the catalog has no active roles"
-    leaders = [set(np.flatnonzero((raw[k] >= raw[k].max() - 1e-9) & (raw[k] > 0)).tolist())
-               for k in SIGNALS]
-    agreed = sorted(r for r in set.intersection(*leaders)
-                    if clears["skill"][r] or clears["title"][r])
-    if agreed:
-        r = agreed[0]
+    agreed = clears["skill"] | clears["title"]  # a role every signal ranks first (ties too)
+    for k in SIGNALS:
+        agreed &= (raw[k] >= raw[k].max() - 1e-9) & (raw[k] > 0)
+    if agreed.any():
+        r = int(np.argmax(agreed))  # the first by slug
         return "A", r, (f"all three signals rank {slug[r]} first (skill {raw['skill'][r]:.2f}, "
                         f"title {raw['title'][r]:.2f}, kra {raw['kra'][r]:.2f}); "
                         f"combined {combined[r]:.2f}")
@@ -138,19 +152,28 @@ def _choose(
         return "C", None, ("no signal clears its threshold: " + ", ".join(map(lead, SIGNALS))
                            + f" (thresholds skill {s.role_min_skill_signal}, title "
                            f"{s.role_min_title_signal / 100:.2f}, kra {s.role_min_kra_signal})")
-    pool = sorted({r for k in SIGNALS for r in _ranked(raw[k])[:VOTE_POOL] if any_clear[r]})
-    ranked = sorted(pool, key=lambda r: (-combined[r], r))
-    if not ranked or combined[ranked[0]] < s.role_min_combined:
-        best = f"{slug[ranked[0]]} {combined[ranked[0]]:.2f}" if ranked else "none"
-        return "C", None, (f"signals disagree ({', '.join(map(lead, SIGNALS))}) and the best "
+    leads = {ranked[k][0] if ranked[k] else -1 for k in SIGNALS}
+    why = "signals disagree" if len(leads) > 1 else "neither skill nor title clears its threshold"
+    pool = sorted({r for k in SIGNALS for r in ranked[k][:VOTE_POOL] if any_clear[r]})
+    vote = sorted(pool, key=lambda r: (-combined[r], r))
+    if not vote or combined[vote[0]] < s.role_min_combined:
+        best = f"{slug[vote[0]]} {combined[vote[0]]:.2f}" if vote else "none"
+        return "C", None, (f"{why} ({', '.join(map(lead, SIGNALS))}) and the best "
                            f"vote ({best}) is below {s.role_min_combined:.2f}")
-    win = ranked[0]
-    runner = (f"{slug[ranked[1]]} {combined[ranked[1]]:.2f} by "
-              f"{combined[win] - combined[ranked[1]]:.2f}") if len(ranked) > 1 else "no rival"
-    return "B", win, (f"signals disagree ({', '.join(map(lead, SIGNALS))}); weighted vote "
+    win = vote[0]
+    runner = (f"{slug[vote[1]]} {combined[vote[1]]:.2f} by "
+              f"{combined[win] - combined[vote[1]]:.2f}") if len(vote) > 1 else "no rival"
+    return "B", win, (f"{why} ({', '.join(map(lead, SIGNALS))}); weighted vote "
                       f"(skill {s.role_weight_skill:g}, title {s.role_weight_title:g}, kra "
                       f"{s.role_weight_kra:g}) over {len(pool)} candidates: {slug[win]} "
                       f"{combined[win]:.2f} beats {runner}")
+
+
+def _median(x: np.ndarray) -> float:
+    if x.size == 0:
+        return 0.0
+    ordered = np.sort(x)
+    return float(ordered[(x.size - 1) // 2] + ordered[x.size // 2]) / 2
 
 
 def _clip(x: float) -> float:

@@ -16,9 +16,10 @@ from __future__ import annotations
 
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator
-from typing import Any, TypeVar
+from typing import Any, TypeVar, cast
 
 from prefect.context import FlowRunContext
+from prefect.futures import PrefectFuture
 from prefect.task_runners import TaskRunner, ThreadPoolTaskRunner
 from prefect.tasks import Task
 
@@ -54,6 +55,12 @@ class ConfiguredTaskRunner(ThreadPoolTaskRunner):
 
     def duplicate(self) -> TaskRunner[Any]:  # type: ignore[override]
         return configured_task_runner()
+
+
+def settings_task_runner() -> TaskRunner[PrefectFuture[Any]]:
+    """For ``@flow(task_runner=settings_task_runner())``: the runner comes from the settings
+    each time a run of the flow starts."""
+    return cast(TaskRunner[PrefectFuture[Any]], ConfiguredTaskRunner())
 
 
 def _dask_client() -> Any | None:

@@ -22,6 +22,10 @@ log = logging.getLogger(__name__)
 Outcome = Literal["pending", "processed", "rejected", "quarantined"]
 
 
+class StageOrderError(RuntimeError):
+    """A stage ran before the stage whose output it needs."""
+
+
 class SkillMatch(BaseModel):
     """An extracted skill after matching to the catalog (stage 3)."""
 

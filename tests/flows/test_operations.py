@@ -114,6 +114,18 @@ def test_bad_parameters_fail_before_any_work(pipeline_db: str, tmp_path: Path, c
     assert rows(pipeline_db, "SELECT count(*) FROM pipeline_run") == runs_before
 
 
+def test_an_s3_prefix_must_exist(pipeline_db: str, s3_endpoint: str, s3_bucket,
+                                 monkeypatch: pytest.MonkeyPatch) -> None:
+    client, bucket = s3_bucket
+    monkeypatch.setenv("JDSKILLS_S3_ENDPOINT_URL", s3_endpoint)
+    get_settings.cache_clear()
+    client.put_object(Bucket=bucket, Key=f"jds/dt={D1}/part-0.jsonl", Body=b"{}")
+    for prefix in (f"s3://{bucket}/typo", f"s3://no-such-bucket-{bucket}/jds"):
+        with pytest.raises(PartitionParameterError, match="does not exist"):
+            backfill(start=D1, end=D1, prefix=prefix)
+    assert backfill(start=D2, end=D2, prefix=f"s3://{bucket}/jds")[0]["status"] == "missing"
+
+
 # --- nightly -----------------------------------------------------------------------------------
 def test_nightly_ingests_only_its_date_from_a_folder(pipeline_db: str, tmp_path: Path) -> None:
     tag = f"n{uuid.uuid4().hex[:6]}"
@@ -161,7 +173,9 @@ def test_nightly_reads_its_partition_from_s3(pipeline_db: str, s3_endpoint: str,
 # --- backfill ----------------------------------------------------------------------------------
 POISON = """CREATE FUNCTION refuse_poison() RETURNS trigger AS $$
 BEGIN
-  IF NEW.external_id LIKE '%%-poison' THEN RAISE EXCEPTION 'poisoned JD %%', NEW.external_id; END IF;
+  IF NEW.external_id LIKE '%-poison' THEN
+    RAISE EXCEPTION 'poisoned JD %', NEW.external_id;
+  END IF;
   RETURN NEW;
 END $$ LANGUAGE plpgsql;
 CREATE TRIGGER refuse_poison BEFORE INSERT ON job_description

@@ -34,6 +34,9 @@ def two_copies(pipeline_db_url: str, pg_server_url: str) -> Iterator[tuple[str, 
     base, _, source = pipeline_db_url.rpartition("/")
     names = [f"{source}_{kind}_{uuid.uuid4().hex[:6]}" for kind in ("thread", "dask")]
     with psycopg.connect(pg_server_url, autocommit=True) as conn:
+        # the module's database is only a template here: close what migrations left open
+        conn.execute("SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
+                     "WHERE datname = %s AND pid <> pg_backend_pid()", (source,))
         for name in names:
             conn.execute(f'CREATE DATABASE "{name}" TEMPLATE "{source}"')
     yield f"{base}/{names[0]}", f"{base}/{names[1]}"

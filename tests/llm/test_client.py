@@ -6,11 +6,13 @@ from __future__ import annotations
 
 import logging
 import time
+import traceback
 
 import psycopg
 import pytest
 from llm_server import TEST_API_KEY as API_KEY
 from llm_server import LLMServer
+from openai import OpenAI
 
 from jdskills.llm.client import LLMClient, LLMRequest
 from jdskills.llm.errors import (
@@ -208,9 +210,20 @@ def test_the_api_key_never_leaks(impatient_settings: Settings, llm_server: LLMSe
     assert API_KEY in llm_server.authorizations  # the key really was sent
     assert "Incorrect API key provided: [redacted]" in str(errors[0])
     texts = [str(e) for e in errors] + [repr(e) for e in errors]
+    texts += ["".join(traceback.format_exception(e)) for e in errors]
     texts += [str(e.record) for e in errors] + [caplog.text]
     assert all(API_KEY not in t for t in texts)
     with psycopg.connect(str(impatient_settings.database_url).replace("+psycopg", "")) as conn:
         dumps = [row[0] for table in ("llm_call", "llm_cache")
                  for row in conn.execute(f"SELECT t::text FROM {table} t")]
     assert len(dumps) == 1 + 6 + 1 and all(API_KEY not in d for d in dumps)
+
+
+def test_the_server_serves_deterministic_embeddings(llm_server: LLMServer) -> None:
+    client = OpenAI(api_key=API_KEY, base_url=llm_server.url, max_retries=0)
+    first = client.embeddings.create(model="text-embedding-3-small", input=["kafka", "spark"])
+    again = client.embeddings.create(model="text-embedding-3-small", input="kafka")
+    vectors = [d.embedding for d in first.data]
+    assert vectors[0] == again.data[0].embedding and vectors[0] != vectors[1]
+    assert sum(v * v for v in vectors[0]) == pytest.approx(1.0)
+    assert first.usage.prompt_tokens >= 2 and llm_server.counts["embeddings"] == 2

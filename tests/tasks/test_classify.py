@@ -234,6 +234,15 @@ def test_ties_break_by_slug(snapshot: CatalogSnapshot, settings: Settings) -> No
     assert tied == sorted(tied) and len(tied) >= 2
 
 
+def test_an_empty_catalog_decides_case_c(snapshot: CatalogSnapshot, settings: Settings) -> None:
+    empty = CatalogSnapshot(version=2, skills=snapshot.skills, aliases=snapshot.aliases,
+                            collisions=snapshot.collisions, dimensions=snapshot.dimensions,
+                            skill_dims=snapshot.skill_dims, roles=[])
+    d = decide_role(jd("Data Engineer", DATA_SKILLS, DATA_RESP), empty, settings)
+    assert (d.case, d.role_id, d.confidence) == ("C", None, 1.0)
+    assert d.signals == {"skill": [], "title": [], "kra": []}
+
+
 def test_responsibility_statements_come_from_the_section() -> None:
     state = jd("Data Engineer", [], DATA_RESP + ["ok"])
     kra = kra_text(state)

@@ -10,13 +10,14 @@ import re
 import pandas as pd
 import psycopg
 import pytest
+from prefect import flow
 
 from jdskills.normalize import normalize_alias, squash_alias
-from jdskills.pipeline.catalog_snapshot import CatalogSnapshot
+from jdskills.pipeline.catalog_snapshot import CatalogSnapshot, get_snapshot
 from jdskills.pipeline.state import JDState, SkillMatch
 from jdskills.records import JDRecord
 from jdskills.settings import PROJECT_ROOT, Settings, get_settings
-from tasks.enrich import enrich_batch
+from tasks.enrich import enrich_batch, enrich_new_skills
 
 # --- a small hand-made catalog -------------------------------------------------------------
 IT, AIML = "Information Technology", "Artificial Intelligence and Machine Learning (AI/ML)"
@@ -271,3 +272,49 @@ def test_quarantined_jds_are_not_enriched(snapshot, settings) -> None:
     state = seed_state()
     state.quarantine("match", "broken")
     assert enrich_batch([state], snapshot, settings) == {}
+
+
+# --- the Prefect task on the real default catalog --------------------------------------------
+GPU = "tech/gpu-accelerator-programming"
+
+
+@flow
+def enrich_in_a_flow(batch: list[JDState]) -> tuple[list[JDState], dict]:
+    return enrich_new_skills(batch)
+
+
+def catalog_match(snap: CatalogSnapshot, text: str, term: str) -> SkillMatch:
+    ids = (snap.by_normalized.get(normalize_alias(term))
+           or snap.by_squashed.get(squash_alias(term)))
+    assert ids, f"{term!r} is not in the default catalog"
+    found = match(text, term)
+    return found.model_copy(update={"tag": "in_db", "skill_id": ids[0], "matched_via": "exact",
+                                    "skill_name": snap.skill_name(ids[0]),
+                                    "normalized": normalize_alias(snap.skill_name(ids[0]))})
+
+
+def test_enrich_task_places_pallas_and_triton_with_gpu_work(catalog_db_url, use_database,
+                                                            prefect_harness) -> None:
+    use_database(catalog_db_url)
+    snap = get_snapshot()
+    record = seed_record()
+    known = ["MLOps", "JAX", "Py Torch", "custom GPU kernels", "large language models"]
+    state = JDState(record=record, skills=[
+        *(catalog_match(snap, record.text, t) for t in known),
+        *(match(record.text, t, primary=False) for t in ("Pallas", "Triton",
+                                                         "ML framework internals"))])
+    batch, out = enrich_in_a_flow([state])
+    assert batch == [state] and state.active
+    assert set(out) == {"pallas", "triton", "ml framework internals"}
+    catalog_slugs = set(snap.active_dimensions["slug"])
+    assert GPU in catalog_slugs
+    for name in ("pallas", "triton"):
+        placement = out[name].placement
+        assert (placement.dimension_slug, placement.reused) == (GPU, True)
+        assert placement.score >= get_settings().dimension_reuse_threshold
+    for e in out.values():
+        assert e.fields["vendor"] is None and e.fields["year"] is None
+        assert "frontend" not in e.placement.dimension_slug
+        if not e.placement.reused:
+            assert e.placement.dimension_slug.startswith("pending/")
+            assert e.placement.dimension_slug not in catalog_slugs

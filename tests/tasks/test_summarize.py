@@ -9,6 +9,7 @@ import re
 import numpy as np
 import pandas as pd
 import pytest
+from prefect import flow
 
 from jdskills.normalize import normalize_alias
 from jdskills.offline.summary import SkillFacts, tech_maturity
@@ -169,6 +170,11 @@ def test_ordinary_words_in_the_text_do_not_make_a_stack_modern() -> None:
 
 
 # --- the Prefect task on the real catalog ----------------------------------------------------
+@flow
+def summarize_in_a_flow(batch: list[JDState]) -> list[JDState]:
+    return summarize_jds(batch)
+
+
 def test_summarize_task_on_the_default_catalog(catalog_db_url, use_database,
                                                prefect_harness) -> None:
     use_database(catalog_db_url)
@@ -183,7 +189,7 @@ def test_summarize_task_on_the_default_catalog(catalog_db_url, use_database,
             s.tag = "in_db" if ids else "new"
     quarantined = JDState(record=sample("sample-062"))
     quarantined.quarantine("parse", "test")
-    out = summarize_jds([seed, nurse, quarantined])
+    out = summarize_in_a_flow([seed, nurse, quarantined])
     assert out[0].summary is not None and out[0].summary["ai_index"] >= 4
     assert out[1].summary is not None and out[1].summary["ai_index"] == 0
     assert out[2].summary is None and out[2].outcome == "quarantined"

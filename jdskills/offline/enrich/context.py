@@ -57,8 +57,8 @@ def collect_new_skills(batch: list[JDState], snapshot: CatalogSnapshot
         if not new:
             continue
         text, lowered = state.record.text, state.record.text.lower()
-        known = {k.skill_id: {*aliases.get(k.skill_id, ()), *surfaces(k, text)}
-                 for k in state.skills if k.tag == "in_db" and k.skill_id is not None}
+        known = {sid: {*aliases.get(sid, ()), *surfaces(k, text)} for k in state.skills
+                 if k.tag == "in_db" and (sid := k.skill_id) is not None}
         new_forms = {s.normalized: surfaces(s, text) for s in new}
         for skill in new:
             if skill.normalized not in new_forms:
@@ -73,7 +73,7 @@ def collect_new_skills(batch: list[JDState], snapshot: CatalogSnapshot
             for window in windows:  # a catalog skill in two of its sentences counts twice
                 if window not in ctx.evidence and len(ctx.evidence) < MAX_EVIDENCE:
                     ctx.evidence.append(window)
-                related = relations(window, forms, known)  # type: ignore[arg-type]
+                related = relations(window, forms, known)
                 ctx.co_mentioned.update(sid for sid, _ in related)
                 if len(ctx.windows) < MAX_WINDOWS and all(w != window for w, _ in ctx.windows):
                     ctx.windows.append((window, related))

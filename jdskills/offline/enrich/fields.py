@@ -106,15 +106,15 @@ def _weights(ctx: NewSkillContext, by_name: list[Neighbour], context_ids: list[i
 
 
 def _vote(votes: dict[int, float], rows: CatalogRows, column: str) -> tuple[str | None, float]:
-    tally: Counter[str] = Counter()
+    tally: dict[str, float] = {}
     for sid, w in votes.items():
         value = rows.skill_value(column, sid)
         if value and w > 0:
-            tally[value] += w
+            tally[value] = tally.get(value, 0.0) + w
     if not tally:
         return None, 0.0
-    value, weight = tally.most_common(1)[0]
-    return value, weight / sum(tally.values())
+    value = max(tally, key=lambda v: tally[v])  # ties: the first voted
+    return value, tally[value] / sum(tally.values())
 
 
 def _type_of(name: str) -> tuple[str, str, bool]:
@@ -206,8 +206,7 @@ def _relationships(ctx: NewSkillContext, context_ids: list[int], by_name: list[N
 
 
 def _dedupe(refs: list[dict[str, Any]]) -> list[dict[str, Any]]:
-    seen: set[int] = set()
-    return [r for r in refs if not (r["skill_id"] in seen or seen.add(r["skill_id"]))]
+    return list({r["skill_id"]: r for r in reversed(refs)}.values())[::-1]
 
 
 def _ref(snapshot: CatalogSnapshot, sid: int, score: float, via: str) -> dict[str, Any]:

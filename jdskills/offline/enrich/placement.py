@@ -4,43 +4,47 @@ tentative key can never resolve to an unrelated catalog dimension (the seed's ``
 
 A candidate catalog dimension is scored from three signals, each in [0, 1]:
 
-* co-mention (weight 0.5): share of the catalog skills mentioned in the same sentence/list as
-  the new skill that are linked to the dimension, damped when only one such skill exists;
-* semantic (0.3): cosine of "name. sentence" to the dimension's profile (name, description
-  and member skill names), rescaled from [SEMANTIC_FLOOR, SEMANTIC_FULL] to [0, 1];
-* name (0.2): the best similar-named catalog skill linked to it (similarity 0.3 → 0, 0.8 → 1).
+* co-mention (weight 0.7): in each sentence of the new skill, the share of the catalog skills
+  mentioned with it that are linked to the dimension, weighted by their relation (purpose 3,
+  list 1.5, sentence 1: :mod:`mentions`), times the dimension's specificity (a 20-skill
+  curated dimension 1.0, a 900-skill taxonomy bucket ~0.39), damped to 0.4 when the sentence
+  names a single such skill; averaged over the best half of its sentences;
+* name (0.2): the best similar-named catalog skill linked to it (similarity 0.3 → 0, 0.8 → 1);
+* semantic (0.1): cosine of "name. sentence" to the dimension's profile (name, description,
+  member skill names), rescaled from [0.15, 0.40] — hashed-vector cosines of unrelated texts
+  reach ~0.2, so this signal only breaks ties.
 
-Co-mention and semantic come from the one sentence (of up to eight per skill) that supports
-the dimension best, so specific evidence is not diluted by a list in the title line.
+Calibration (default catalog, sample batch): the threshold (``dimension_reuse_threshold``,
+0.35) needs half the specificity-weighted co-mention evidence of a sentence, or less with a
+similar name; name and semantic together (≤ 0.3) never suffice. The seed JD's Pallas/Triton
+("custom GPU kernels with Pallas (JAX) or Triton") reach GPU & Accelerator Programming at
+0.38 (Deep Learning Frameworks 0.35 runner-up); a skill without co-mentions stays ≤ 0.3.
 
-Co-mention alone reaches 0.5 at most: reuse (≥ ``dimension_reuse_threshold``) needs the
-context and another signal to agree. New skills left unplaced share one pending dimension
-per nearest catalog dimension (or get their own when nothing is near).
+New skills listed together ("Pallas/Triton") are placed as one unit on pooled evidence.
+Unplaced ones share one pending dimension per nearest catalog dimension (score ≥ half the
+threshold), else get their own.
 """
 
 from __future__ import annotations
 
-from collections import Counter, defaultdict
+from collections import defaultdict
 from typing import Any
 
 import numpy as np
-from scipy import sparse
 
-from jdskills.embedder import default_embedder
 from jdskills.normalize import slugify
 from jdskills.offline.enrich.context import NewSkillContext
 from jdskills.offline.enrich.neighbours import Neighbour
+from jdskills.offline.enrich.signals import semantic_similarity, specificity, support
 from jdskills.offline.lookup import catalog_rows, snapshot_cached
 from jdskills.pipeline.catalog_snapshot import CatalogSnapshot
 from jdskills.pipeline.state import Placement
 
-W_COMENTION, W_SEMANTIC, W_NAME = 0.6, 0.2, 0.2
+W_COMENTION, W_SEMANTIC, W_NAME = 0.7, 0.1, 0.2
 SEMANTIC_FLOOR, SEMANTIC_FULL = 0.15, 0.40  # hashed-vector cosines below ~0.15 are noise
-SPECIFIC_SIZE = 20
 GROUP_FLOOR_SHARE = 0.5  # a pending group forms around a dimension scoring ≥ half the threshold
 PENDING_PREFIX = "pending/"
 NEAREST = 3
-PROFILE_MEMBERS = 25
 
 
 def pending_slug(name: str) -> str:
@@ -56,7 +60,7 @@ def place_new_skills(
     placed together on their pooled evidence. One embed call for the whole list."""
     position = {int(did): p for p, did in enumerate(snapshot.active_dimensions.index)}
     units = _list_peer_units(contexts, by_name)
-    semantic = _semantic([ctx for _, ctx, _ in units], snapshot)
+    semantic = semantic_similarity([ctx for _, ctx, _ in units], snapshot)
     out: dict[int, tuple[Placement, dict[str, Any] | None]] = {}
     groups: dict[str, list[tuple[list[int], list[dict[str, Any]]]]] = defaultdict(list)
     for (members, ctx, names), sims in zip(units, semantic, strict=True):
@@ -110,62 +114,20 @@ def _list_peer_units(contexts: list[NewSkillContext], by_name: list[list[Neighbo
             units.append((group, contexts[group[0]], by_name[group[0]]))
             continue
         first = contexts[group[0]]
+        by_text: dict[str, dict[int, float]] = {}  # one sentence, strongest relation each
+        for i in group:
+            for text, related in contexts[i].windows:
+                merged = by_text.setdefault(text, {})
+                for sid, weight in related:
+                    merged[sid] = max(weight, merged.get(sid, 0.0))
         pooled = NewSkillContext(first.normalized, surface_forms=first.surface_forms,
-                                 windows=list({w[0]: w for i in group
-                                               for w in contexts[i].windows}.values()))
+                                 windows=[(t, tuple(r.items())) for t, r in by_text.items()])
         names: dict[int, float] = {}
         for i in group:
             for sid, sim in by_name[i]:
                 names[sid] = max(sim, names.get(sid, 0.0))
         units.append((group, pooled, sorted(names.items(), key=lambda x: -x[1])))
     return units
-
-
-def _semantic(contexts: list[NewSkillContext], snapshot: CatalogSnapshot) -> list[np.ndarray]:
-    """Per new skill, the cosine of each of its sentences ("name. sentence") to every active
-    dimension: an array (sentences x dimensions). One embed call for the whole batch."""
-    texts: list[str] = []
-    owners: list[int] = []
-    for i, ctx in enumerate(contexts):
-        for text, _ in ctx.windows or [("", ())]:
-            texts.append(f"{ctx.name}. {text}")
-            owners.append(i)
-    n_dims = len(snapshot.active_dimensions)
-    if not texts or not n_dims:
-        return [np.zeros((max(1, len(c.windows)), n_dims), np.float32) for c in contexts]
-    profiles = snapshot_cached(snapshot, "dimension-profiles", dimension_profiles)
-    sims = (default_embedder().embed_sparse(texts) @ profiles.T).toarray()
-    bounds = np.searchsorted(np.asarray(owners), np.arange(len(contexts) + 1))
-    return [sims[bounds[i]:bounds[i + 1]].astype(np.float32) for i in range(len(contexts))]
-
-
-def dimension_profiles(snapshot: CatalogSnapshot) -> sparse.csr_matrix:
-    """A vector per active dimension (rows in ``active_dimensions`` order) of its name, its
-    description and the names of up to PROFILE_MEMBERS skills linked to it (those for which
-    it is the first dimension first): richer than name and description alone."""
-    dims = snapshot.active_dimensions
-    members: dict[int, list[tuple[int, int]]] = defaultdict(list)
-    rows = catalog_rows(snapshot)
-    known = rows.skill["name"]
-    for sid, linked in snapshot.skill_dims.items():
-        if sid in known:
-            for rank, did in enumerate(linked):
-                members[did].append((rank, sid))
-    descriptions = dims["description"] if "description" in dims else [""] * len(dims)
-    texts = []
-    for did, name, description in zip(dims.index, dims["name"], descriptions, strict=True):
-        top = sorted(members.get(int(did), []))[:PROFILE_MEMBERS]
-        names = ", ".join(rows.skill_name(sid) for _, sid in top)
-        texts.append(f"{name}. {description or ''}. {names}")
-    return default_embedder().embed_sparse(texts)
-
-
-def specificity(snapshot: CatalogSnapshot) -> dict[int, float]:
-    """Per dimension, how telling a link to it is: 1 for a dimension of SPECIFIC_SIZE skills
-    or fewer, (SPECIFIC_SIZE / size) ** 0.25 above (a 900-skill taxonomy bucket: ~0.39)."""
-    known = catalog_rows(snapshot).skill["name"]
-    sizes = Counter(d for sid, dims in snapshot.skill_dims.items() if sid in known for d in dims)
-    return {d: min(1.0, (SPECIFIC_SIZE / n) ** 0.25) for d, n in sizes.items()}
 
 
 def _score(ctx: NewSkillContext, by_name: list[Neighbour], semantic: np.ndarray,
@@ -175,26 +137,27 @@ def _score(ctx: NewSkillContext, by_name: list[Neighbour], semantic: np.ndarray,
     spec = snapshot_cached(snapshot, "dimension-specificity", specificity)
     dim_ids = list(position)
     windows = ctx.windows or [("", ())]
-    per_window = [_support(related, snapshot, position, spec) for _, related in windows]
+    per_window = [support(related, snapshot, position, spec) for _, related in windows]
     name: dict[int, float] = defaultdict(float)
     for sid, sim in by_name:
         strength = min(1.0, max(0.0, (sim - 0.3) / 0.5))
         for did in snapshot.skill_dims.get(sid, []):
             if did in position:
                 name[did] = max(name[did], strength * spec.get(did, 1.0))
-    candidates = {d for support in per_window for d in support} | set(name)
+    candidates = {d for window in per_window for d in window} | set(name)
     if semantic.size:
         for row in semantic:
             candidates |= {dim_ids[p] for p in np.argpartition(-row, min(5, row.size - 1))[:5]}
     half = (len(windows) + 1) // 2
-    scored = []
+    scored: list[dict[str, Any]] = []
     for did in candidates:
-        support = sorted((w.get(did, 0.0) for w in per_window), reverse=True)
-        a = sum(support[:half]) / half  # the best half of its sentences
+        ranked = sorted((w.get(did, 0.0) for w in per_window), reverse=True)
+        a = sum(ranked[:half]) / half  # the best half of its sentences
         raw = float(semantic[:, position[did]].max()) if semantic.size else 0.0
         c = min(1.0, max(0.0, (raw - SEMANTIC_FLOOR) / (SEMANTIC_FULL - SEMANTIC_FLOOR)))
         b = name.get(did, 0.0)
-        best = max(range(len(windows)), key=lambda i: per_window[i].get(did, 0.0))
+        strongest = [w.get(did, 0.0) for w in per_window]
+        best = strongest.index(max(strongest))
         scored.append({
             "slug": rows.dimension_slug(did), "name": rows.dimension_name(did),
             "score": round(W_COMENTION * a + W_SEMANTIC * c + W_NAME * b, 4),
@@ -203,24 +166,6 @@ def _score(ctx: NewSkillContext, by_name: list[Neighbour], semantic: np.ndarray,
         })
     scored.sort(key=lambda d: (-d["score"], d["slug"]))
     return scored[:NEAREST]
-
-
-def _support(related: tuple[tuple[int, float], ...], snapshot: CatalogSnapshot,
-             position: dict[int, int], spec: dict[int, float]) -> dict[int, float]:
-    """One sentence's co-mention support per dimension: the relation-weighted share of its
-    catalog skills (those linked to any dimension) linked to it, times its specificity;
-    damped when the sentence names a single such skill."""
-    share: dict[int, float] = defaultdict(float)
-    total, informative = 0.0, 0
-    for sid, weight in related:
-        linked = [d for d in snapshot.skill_dims.get(sid, []) if d in position]
-        if linked:
-            informative += 1
-            total += weight
-            for did in linked:
-                share[did] += weight
-    damp = 0.75 if informative == 1 else 1.0
-    return {d: v / total * damp * spec.get(d, 1.0) for d, v in share.items()} if total else {}
 
 
 def _proposal(key: str, members: list[NewSkillContext], scored: list[list[dict[str, Any]]],

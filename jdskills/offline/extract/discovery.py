@@ -30,7 +30,7 @@ from jdskills.offline.extract.common_words import (
     TECH_HOMONYMS,
 )
 from jdskills.offline.extract.lists import skip_left, skip_right
-from jdskills.offline.extract.primary import REQUIREMENT_KINDS, SectionIndex
+from jdskills.offline.extract.primary import BOILERPLATE_KINDS, REQUIREMENT_KINDS, SectionIndex
 
 _NAME_TOKEN = r"(?:[A-Z][A-Za-z0-9+#]*|[a-z]{1,3}[A-Z][A-Za-z0-9+#]*)(?:[.\-][A-Za-z0-9+#]+)*"
 _TERM = re.compile(rf"(?<![\w.\-<@])(?:{_NAME_TOKEN})(?: (?:{_NAME_TOKEN})){{0,2}}(?![\w\->@])")
@@ -52,6 +52,7 @@ _ORG = re.compile(
     r"\b([A-Z][\w&.\-]*(?: [A-Z][\w&.\-]*){0,3}),? (?:LLC|L\.L\.C\.|Inc|Ltd|GmbH|Corp|PLC|"
     r"LLP|Limited|Labs|Pvt|AG|S\.A\.|B\.V\.)(?![\w])"
 )
+_TERM_MAX = 80  # longest name-like term looked back for
 _LOWER_WORD = re.compile(r"(?<![\w.])[a-z][a-z0-9+#.\-]*")
 _SENTENCE_END = frozenset(".!?:;\n•·▪●◦*>|")
 
@@ -85,18 +86,16 @@ def _closed_right(text: str, end: int) -> bool:
 class _Filter:
     """The stop lists of one JD, built on first use."""
 
-    def __init__(self, text: str, where: SectionIndex, matches: dict[int, int],
-                 stop_terms: set[str]) -> None:
+    def __init__(self, text: str, where: SectionIndex, stop_terms: set[str],
+                 orgs: Sequence[tuple[int, int]]) -> None:
         self.text = text
         stops = set(_STOP) | stop_terms
         for term in stop_terms:
             stops.update(term.split())
-        stops.update(w.lower() for m in _ORG.finditer(text) for w in m.group(1).split())
-        if where.has_boilerplate:
-            stops.update(
-                w.lower() for s, e in matches.items() if where.is_boilerplate(s)
-                for w in text[s:e].split()
-            )
+        for s, e in orgs:
+            stops.update(w.lower() for w in text[s:e].split())
+        for s, e in where.spans_of(BOILERPLATE_KINDS):
+            stops.update(w.lower() for m in _TERM.finditer(text, s, e) for w in m.group().split())
         self.stops = stops
         self._lower: set[str] | None = None
 
@@ -133,58 +132,71 @@ class _Filter:
         return start, end
 
 
+def _term_starting_at(text: str, pos: int) -> tuple[int, int] | None:
+    m = _TERM.match(text, pos)
+    return m.span() if m else None
+
+
+def _term_ending_at(text: str, pos: int) -> tuple[int, int] | None:
+    for m in _TERM.finditer(text, max(0, pos - _TERM_MAX), pos):
+        if m.end() == pos:
+            return m.span()
+    return None
+
+
 def discover_terms(
     text: str,
     where: SectionIndex,
     taken: Sequence[tuple[int, int]],
     stop_terms: set[str],
     skip: Callable[[int], bool] | None = None,
+    orgs: Sequence[tuple[int, int]] = (),
 ) -> list[tuple[int, int]]:
     """Spans of new technology names in ``text`` (see the module docstring).
 
     Walks outwards from the catalog mentions (and from each name found) over list
-    separators, and from trigger words in requirement-like sections.
+    separators, and from trigger words in requirement-like sections. ``orgs`` are
+    organisation-name spans (:func:`organisation_spans`).
     """
-    matches = {m.start(): m.end() for m in _TERM.finditer(text)}
-    if not matches:
-        return []
-    by_end = {e: s for s, e in matches.items()}
+    is_skipped = skip or where.is_boilerplate
     occupied = bytearray(len(text) + 1)
     for s, e in taken:
         occupied[s:e] = b"\x01" * (e - s)
     filt: _Filter | None = None
     found: dict[int, tuple[int, int]] = {}
 
-    def consider(start: int, end: int, *, in_list: bool) -> tuple[int, int] | None:
+    def consider(span: tuple[int, int] | None, *, in_list: bool) -> tuple[int, int] | None:
         nonlocal filt
-        if 1 in occupied[start:end] or (skip or where.is_boilerplate)(start):
+        if span is None:
+            return None
+        start, end = span
+        if 1 in occupied[start:end] or is_skipped(start):
             return None
         if filt is None:
-            filt = _Filter(text, where, matches, stop_terms)
-        span = filt.clean(start, end, in_list=in_list)
-        if span is None or span[0] in found:
+            filt = _Filter(text, where, stop_terms, orgs)
+        cleaned = filt.clean(start, end, in_list=in_list)
+        if cleaned is None or cleaned[0] in found:
             return None
-        found[span[0]] = span
-        occupied[span[0] : span[1]] = b"\x01" * (span[1] - span[0])
-        return span
+        found[cleaned[0]] = cleaned
+        occupied[cleaned[0] : cleaned[1]] = b"\x01" * (cleaned[1] - cleaned[0])
+        return cleaned
 
     queue = list(taken)
-    for m in _TRIGGER.finditer(text):
-        end = matches.get(m.end())
-        if end is not None and where.kind_at(m.end()) in REQUIREMENT_KINDS:
-            span = consider(m.end(), end, in_list=False)
+    for s, e in where.spans_of(REQUIREMENT_KINDS):
+        for m in _TRIGGER.finditer(text, s, e):
+            span = consider(_term_starting_at(text, m.end()), in_list=False)
             if span is not None:
                 queue.append(span)
     while queue:
         start, end = queue.pop()
         right, sep = skip_right(text, end)
-        if sep and right in matches:
-            span = consider(right, matches[right], in_list=True)
+        if sep:
+            span = consider(_term_starting_at(text, right), in_list=True)
             if span is not None:
                 queue.append(span)
         left, sep = skip_left(text, start)
-        if sep and left in by_end:
-            span = consider(by_end[left], left, in_list=True)
+        if sep:
+            span = consider(_term_ending_at(text, left), in_list=True)
             if span is not None:
                 queue.append(span)
     return sorted(found.values())

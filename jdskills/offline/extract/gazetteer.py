@@ -19,6 +19,7 @@ from dataclasses import dataclass
 
 import pandas as pd
 
+from jdskills.normalize import normalize_alias
 from jdskills.offline.extract.context_rules import (
     RULES,
     MentionContext,
@@ -32,6 +33,7 @@ from jdskills.offline.extract.index import (
     GenericPolicy,
     SkillKey,
     build_index,
+    match_form,
 )
 from jdskills.offline.extract.lists import list_neighbour
 from jdskills.offline.extract.matching import Candidate, find_candidates, select_longest
@@ -98,14 +100,16 @@ class Gazetteer:
         where = SectionIndex(text, sections)
         sentences = Sentences(text)
         skip = BoilerplateFilter(where, sentences)
-        mentions = self._catalog_mentions(text, skip, organisation_spans(text, company))
+        orgs = organisation_spans(text, company)
+        mentions = self._catalog_mentions(text, skip, orgs)
         if self.discover:
             stops = {t.lower() for t in stop_terms if t}
             if company:
                 stops.add(company.lower())
             taken = [(m.start, m.end) for m in mentions]
-            for start, end in discover_terms(text, where, taken, stops, skip):
-                mentions.append(Mention(start, end, None, text[start:end]))
+            for start, end in discover_terms(text, where, taken, stops, skip, orgs):
+                if not self._is_alias(text[start:end]):  # a catalog alias rejected in context
+                    mentions.append(Mention(start, end, None, text[start:end]))
         return self._aggregate(text, where, sentences, mentions)
 
     # -- catalog mentions -------------------------------------------------------------
@@ -150,6 +154,9 @@ class Gazetteer:
             if skill is not None:
                 out.append(Mention(cand.start, cand.end, skill, index.skills[skill].name))
         return out
+
+    def _is_alias(self, term: str) -> bool:
+        return (" " + match_form(normalize_alias(term))) in self.index.automaton
 
     @staticmethod
     def _is_sure(target: AliasTarget, cand: Candidate) -> bool:

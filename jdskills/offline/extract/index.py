@@ -10,8 +10,10 @@ spelling variants as extra keys (:func:`spelling_variants`).
 
 from __future__ import annotations
 
+import operator
 import re
 from dataclasses import dataclass, field
+from typing import SupportsIndex
 
 import ahocorasick
 import pandas as pd
@@ -80,14 +82,11 @@ def _key_column(frame: pd.DataFrame, candidates: tuple[str, ...], table: str) ->
 
 
 def _as_key(value: object) -> SkillKey:
-    if type(value) is str or type(value) is int:
-        return value  # type: ignore[return-value]
     if isinstance(value, int | str):
         return value
-    try:
-        return int(value)  # numpy integers
-    except (TypeError, ValueError) as e:
-        raise CatalogTableError(f"skill key {value!r} is neither int nor str") from e
+    if isinstance(value, SupportsIndex):
+        return operator.index(value)  # numpy integers
+    raise CatalogTableError(f"skill key {value!r} is neither int nor str")
 
 
 def _column(frame: pd.DataFrame, name: str, default: object = "") -> list:
@@ -145,13 +144,13 @@ def match_form(norm: str) -> str:
     return norm.replace("/", " ").replace("-", " ")
 
 
-def _add_key(automaton: ahocorasick.Automaton, norm: str, t_idx: int) -> None:
+def _add_key(automaton: ahocorasick.Automaton, added: set[str], norm: str, t_idx: int) -> None:
     """Keys are " " + the match form: matches can only start at a token start (the text
-    copy searched has spaces for "/", "-" and SEP too)."""
-    form = match_form(norm)
-    key = " " + form
-    if key not in automaton:
-        automaton.add_word(key, (t_idx, form))
+    copy searched has spaces for "/", "-" and SEP too). The first alias of a key keeps it."""
+    form = match_form(norm) if ("/" in norm or "-" in norm) else norm
+    if form not in added:
+        added.add(form)
+        automaton.add_word(" " + form, (t_idx, form))
 
 
 def spelling_variants(norm: str, forms: list[str]) -> set[str]:
@@ -177,7 +176,7 @@ def _alias_frame(aliases: pd.DataFrame, skills: list[SkillInfo],
     norm = (aliases["normalized"].astype(str) if "normalized" in aliases.columns
             else surface.map(normalize_alias))
     frame = pd.DataFrame({
-        "skill": aliases[key_col].map(lambda k: pos.get(_as_key(k), -1)),
+        "skill": aliases[key_col].map(pos).fillna(-1).astype("int64"),
         "alias": surface,
         "norm": norm,
         "atype": _column(aliases, "alias_type", "synonym"),
@@ -224,14 +223,14 @@ def build_index(
         for exp in reversed(expansions)
         if exp in skill_of
     }
-    has_sep = best["norm"].str.contains(r"\w[.\-/]\w", regex=True).tolist()
     known = set(best["norm"].tolist())
+    added: set[str] = set()
 
     automaton = ahocorasick.Automaton()
     index = GazetteerIndex(skills=skill_list, targets=[], automaton=automaton)
     rows = zip(best["norm"].tolist(), best["skill"].tolist(), best["atype"].tolist(),
-               best["strat"].tolist(), has_sep, strict=True)
-    for norm, skill, atype, strat, sep in rows:
+               best["strat"].tolist(), strict=True)
+    for norm, skill, atype, strat in rows:
         senses, notes = colls.get(norm, ([], set()))
         forms = single_forms.get(norm, [])
         policy = alias_policy(norm, atype, strat, common="common_word" in notes, forms=forms,
@@ -252,11 +251,14 @@ def build_index(
             if _SHORT_FORM.fullmatch(form):
                 index.short_forms.setdefault(form if form != form.lower() else form.upper(),
                                              t_idx)
-        _add_key(automaton, norm, t_idx)
+        _add_key(automaton, added, norm, t_idx)
+        if policy != "exact":
+            continue
         camel = camel_forms.get(norm)
-        if policy == "exact" and (sep or camel) and len(_SQUASH.sub("", norm)) >= SQUASH_MIN:
+        sep = ("." in norm or "-" in norm or "/" in norm) and _INNER_SEP.search(norm)
+        if (sep or camel) and len(_SQUASH.sub("", norm)) >= SQUASH_MIN:
             for variant in spelling_variants(norm, camel or []):
                 if variant not in known:
-                    _add_key(automaton, variant, t_idx)
+                    _add_key(automaton, added, variant, t_idx)
     automaton.make_automaton()
     return index

@@ -18,7 +18,12 @@ from __future__ import annotations
 from typing import NamedTuple
 
 from jdskills.offline.extract.index import SHORT_MAX, GazetteerIndex, match_form
-from jdskills.offline.extract.textnorm import SEP, NormalisedText, is_token_bounded
+from jdskills.offline.extract.textnorm import (
+    LEFT_BOUNDARY,
+    RIGHT_BOUNDARY,
+    SEP,
+    NormalisedText,
+)
 
 
 class Candidate(NamedTuple):
@@ -34,15 +39,22 @@ def automaton_candidates(index: GazetteerIndex, nt: NormalisedText) -> list[Cand
     haystack = " " + norm.replace("/", " ").replace(SEP, " ").replace("-", " ")
     short_forms = index.short_forms
     out: list[Candidate] = []
+    offsets = nt.offsets
+    n_len = len(norm)
     for n_end, (t_idx, form) in index.automaton.iter(haystack):
         # haystack index n_end is norm index n_end - 1, so n_end is the exclusive norm end
         n_start = n_end - len(form)
-        if not is_token_bounded(norm, n_start, n_end):
+        # token boundaries (inlined textnorm.is_token_bounded: this loop is the hot path)
+        if n_start > 0 and norm[n_start - 1] not in LEFT_BOUNDARY:
+            continue
+        if n_end < n_len and norm[n_end] not in RIGHT_BOUNDARY and not (
+            norm[n_end] == "." and (n_end + 1 == n_len or norm[n_end + 1] in " \x00")
+        ):
             continue
         found = norm[n_start:n_end]
         if found != form and match_form(found) != form:
             continue  # the copy hides SEP: the real text must hold the alias itself
-        start, end = nt.span(n_start, n_end)
+        start, end = offsets[n_start], offsets[n_end - 1] + 1
         if len(form) <= SHORT_MAX:
             short_target = short_forms.get(text[start:end])
             if short_target is None:

@@ -19,6 +19,8 @@ import re
 from bisect import bisect_left, bisect_right
 from collections.abc import Callable, Sequence
 
+import ahocorasick
+
 from jdskills.records import Section
 
 BOILERPLATE_KINDS = frozenset({"benefits", "eeo", "about_company"})
@@ -31,16 +33,22 @@ _NICE_CUE = re.compile(
     r"advantage|advantageous|optional|good to have|would be great|beneficial)\b",
     re.IGNORECASE,
 )
-_BOILER_CUE = re.compile(
-    r"\b(?:benefits package|benefits include|pension|health insurance|dental|life insurance|"
-    r"paid (?:leave|time off|holidays?)|holiday allowance|annual leave|vacation days|parental|"
-    r"maternity|paternity|pregnan|equal opportunit|equal employment|discriminat|regardless of|"
-    r"protected (?:veteran|characteristic)|sexual orientation|gender identity|national origin|"
-    r"reasonable (?:adjustment|accommodation)|diversity and inclusion|wellbeing|well-being|"
-    r"gym membership|perks include|employee discount|cycle to work|how to apply|apply now|"
-    r"closing date|send (?:us )?your (?:cv|resume)|career development|personal development)",
-    re.IGNORECASE,
+BOILERPLATE_CUES = (
+    "benefits package", "benefits include", "pension", "health insurance", "dental",
+    "life insurance", "paid leave", "paid time off", "paid holiday", "holiday allowance",
+    "annual leave", "vacation days", "parental", "maternity", "paternity", "pregnan",
+    "equal opportunit", "equal employment", "discriminat", "regardless of",
+    "protected veteran", "protected characteristic", "sexual orientation", "gender identity",
+    "national origin", "reasonable adjustment", "reasonable accommodation",
+    "diversity and inclusion", "wellbeing", "well-being", "gym membership", "perks include",
+    "employee discount", "cycle to work", "how to apply", "apply now", "closing date",
+    "send your cv", "send us your cv", "send your resume", "send us your resume",
+    "career development", "personal development",
 )
+_CUES = ahocorasick.Automaton()
+for _cue in BOILERPLATE_CUES:
+    _CUES.add_word(_cue, len(_cue))
+_CUES.make_automaton()
 CUE_WINDOW = 120
 _BOUNDARY = re.compile(r"[.!?;](?=\s)|\n|[•·▪●◦]")
 _TRIM = " \t\r\n-*•·▪●◦>:"
@@ -74,6 +82,13 @@ class SectionIndex:
         if pos < self.title_end and kind in ("other", "summary"):
             return "title"
         return kind
+
+    def spans_of(self, kinds: frozenset[str]) -> list[tuple[int, int]]:
+        """Text ranges of the sections of these kinds (the title line counts as "title")."""
+        out = [(start, end) for start, end, kind in self._spans if kind in kinds]
+        if "title" in kinds and self.title_end:
+            out.append((0, self.title_end))
+        return out
 
     def is_boilerplate(self, pos: int) -> bool:
         return self.has_boilerplate and self.kind_at(pos) in BOILERPLATE_KINDS
@@ -134,7 +149,14 @@ class BoilerplateFilter:
     def __init__(self, where: SectionIndex, sentences: Sentences) -> None:
         self.where = where
         self.sentences = sentences
-        self._cache: dict[int, bool] = {}
+        self._cues: list[int] | None = None
+
+    def _cue_starts(self) -> list[int]:
+        if self._cues is None:
+            lower = self.sentences.text.lower()
+            starts = (end - n + 1 for end, n in _CUES.iter(lower))
+            self._cues = sorted(i for i in starts if i == 0 or not lower[i - 1].isalnum())
+        return self._cues
 
     def __call__(self, pos: int) -> bool:
         kind = self.where.kind_at(pos)
@@ -142,12 +164,12 @@ class BoilerplateFilter:
             return True
         if kind in REQUIREMENT_KINDS:
             return False
+        cues = self._cue_starts()
+        if not cues:
+            return False
         left, right = self.sentences.bounds(pos, pos + 1, CUE_WINDOW)
-        hit = self._cache.get(left)
-        if hit is None:
-            hit = _BOILER_CUE.search(self.sentences.text, left, right) is not None
-            self._cache[left] = hit
-        return hit
+        i = bisect_left(cues, left)
+        return i < len(cues) and cues[i] < right
 
 
 def has_nice_cue(sentence: str) -> bool:
