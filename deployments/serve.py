@@ -3,8 +3,9 @@
 ``LocalPrefect`` starts ``prefect server start`` (127.0.0.1, a chosen port) as a child
 process, waits until ``/api/health`` answers, creates the process work pool when missing,
 runs ``prefect deploy --all`` on the project's ``prefect.yaml`` against that server, and
-starts ``prefect worker start --pool ...``. Every child runs in its own process group and
-``stop()`` ends them (worker first), so Ctrl-C on ``jdskills serve`` leaves nothing behind.
+starts ``prefect worker start --pool ...`` (the pool prefect.yaml names). Every child runs
+in its own process group and ``stop()`` ends them (worker first), so Ctrl-C on ``jdskills
+serve`` leaves nothing behind.
 The server keeps its SQLite database in ``prefect_home`` between runs.
 """
 
@@ -24,10 +25,11 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import IO
 
+import yaml
+
 from jdskills.settings import PROJECT_ROOT
 
 PREFECT = [sys.executable, "-m", "prefect"]
-DEFAULT_POOL = "jdskills-pool"
 
 
 class ServeError(RuntimeError):
@@ -38,7 +40,6 @@ class ServeError(RuntimeError):
 class ServeOptions:
     port: int = 4200
     host: str = "127.0.0.1"
-    pool: str = DEFAULT_POOL
     prefect_home: Path = PROJECT_ROOT / ".jdskills" / "prefect"
     project_dir: Path = PROJECT_ROOT
     deploy: bool = True
@@ -60,6 +61,20 @@ class LocalPrefect:
     @property
     def ui_url(self) -> str:
         return f"http://{self.options.host}:{self.options.port}"
+
+    @property
+    def prefect_file(self) -> Path:
+        return self.options.project_dir / "prefect.yaml"
+
+    @property
+    def pool(self) -> str:
+        """The one work pool the deployments of prefect.yaml use."""
+        config = yaml.safe_load(self.prefect_file.read_text())
+        pools = {(d.get("work_pool") or {}).get("name") for d in config.get("deployments", [])}
+        if len(pools) != 1 or None in pools:
+            raise ServeError(f"{self.prefect_file}: expected one work pool for every "
+                             f"deployment, found {sorted(map(str, pools))}")
+        return str(pools.pop())
 
     @property
     def log_dir(self) -> Path:
@@ -111,25 +126,26 @@ class LocalPrefect:
                          f" s:\n{self._log_tail('server')}")
 
     def ensure_work_pool(self) -> None:
-        found = self._run("work-pool-inspect", [*PREFECT, "work-pool", "inspect",
-                                                 self.options.pool], check=False)
+        pool = self.pool
+        found = self._run("work-pool-inspect", [*PREFECT, "work-pool", "inspect", pool],
+                          check=False)
         if found == 0:
-            self.say(f"work pool {self.options.pool} exists")
+            self.say(f"work pool {pool} exists")
             return
-        self._run("work-pool-create", [*PREFECT, "work-pool", "create", self.options.pool,
-                                        "--type", "process"])
-        self.say(f"work pool {self.options.pool} created (process)")
+        self._run("work-pool-create", [*PREFECT, "work-pool", "create", pool, "--type",
+                                        "process"])
+        self.say(f"work pool {pool} created (process)")
 
     def deploy_all(self) -> None:
-        prefect_file = self.options.project_dir / "prefect.yaml"
         self._run("deploy", [*PREFECT, "--no-prompt", "deploy", "--all", "--prefect-file",
-                             str(prefect_file)])
-        self.say(f"deployed {prefect_file}")
+                             str(self.prefect_file)])
+        self.say(f"deployed {self.prefect_file}")
 
     def start_worker(self) -> None:
-        self._spawn("worker", [*PREFECT, "worker", "start", "--pool", self.options.pool,
-                               "--type", "process", "--install-policy", "never"])
-        self.say(f"worker polling {self.options.pool} (pid {self.processes['worker'].pid})")
+        pool = self.pool
+        self._spawn("worker", [*PREFECT, "worker", "start", "--pool", pool, "--type",
+                               "process", "--install-policy", "never"])
+        self.say(f"worker polling {pool} (pid {self.processes['worker'].pid})")
 
     def stop(self) -> None:
         """End every child (worker first): SIGINT to its process group, then SIGKILL."""

@@ -25,7 +25,7 @@ class PartitionRunError(RuntimeError):
     """A partition's ingest_batch run failed; re-run the same range to resume."""
 
 
-@flow(name="backfill", log_prints=False)
+@flow(name="backfill", flow_run_name="backfill-{start}-to-{end}", log_prints=False)
 def backfill(start: datetime.date, end: datetime.date, prefix: str | None = None,
              chunk_size: PositiveInt | None = None) -> list[dict[str, Any]]:
     """Ingest the partitions <prefix>/dt=YYYY-MM-DD/ from start to end in date order,

@@ -12,7 +12,6 @@ from jdskills.settings import get_settings
 
 def serve(
     port: int = typer.Option(4200, help="Port of the Prefect server and UI (on 127.0.0.1)."),
-    pool: str = typer.Option("jdskills-pool", help="Work pool (process type) to create/use."),
     prefect_home: Path = typer.Option(
         None, help="Where the server keeps its database and logs (default: "
         "JDSKILLS_DATA_DIR/prefect).", show_default=False),
@@ -31,7 +30,7 @@ def serve(
 
         with friendly_errors():
             ensure_ready(settings)
-    options = ServeOptions(port=port, pool=pool, deploy=deploy, worker=worker,
+    options = ServeOptions(port=port, deploy=deploy, worker=worker,
                            prefect_home=prefect_home or settings.data_dir / "prefect")
 
     def say(message: str) -> None:

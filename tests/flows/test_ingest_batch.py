@@ -126,7 +126,7 @@ def test_bad_input_loses_nothing(pipeline_db: str, tmp_path: Path) -> None:
         "Title: QA Engineer\nQA Automation Engineer in München. Requirements: Selenium, "
         "Python, pytest and CI pipelines; 4+ years of test automation. Responsibilities: "
         "write end-to-end tests, review code and own the release quality gate. Salary "
-        "€60.000–€70.000 per year.".encode("latin-1"))
+        "€60.000–€70.000 per year.".encode("cp1252"))
     result = ingest_batch(uri=str(folder), chunk_size=10)
     _outcomes_add_up(result)
     # good-1, html-4 (rejected: not a job ad), huge-5, latin1 -> JDs; broken-2, no-text-3,

@@ -103,6 +103,7 @@ def test_prefect_yaml_deployments_load_and_validate() -> None:
     (lambda p: backfill(start="2026-02-30", end="2026-03-01", prefix=p), ParameterTypeError,
      "start"),
     (lambda p: nightly(date="yesterday", prefix=p), ParameterTypeError, "date"),
+    (lambda p: nightly(date=D1, prefix=p, chunk_size=0), ParameterTypeError, "chunk_size"),
 ])
 def test_bad_parameters_fail_before_any_work(pipeline_db: str, tmp_path: Path, call: Any,
                                              error: type[Exception], message: str) -> None:

@@ -60,10 +60,13 @@ def collect_new_skills(batch: list[JDState], snapshot: CatalogSnapshot
         known = {sid: {*aliases.get(sid, ()), *surfaces(k, text)} for k in state.skills
                  if k.tag == "in_db" and (sid := k.skill_id) is not None}
         new_forms = {s.normalized: surfaces(s, text) for s in new}
+        seen: set[str] = set()
         for skill in new:
-            if skill.normalized not in new_forms:
+            if skill.normalized in seen:
                 continue  # the same new skill twice in one JD
-            forms = new_forms.pop(skill.normalized)
+            seen.add(skill.normalized)
+            forms = new_forms[skill.normalized]
+            peers = {n: f for n, f in new_forms.items() if n != skill.normalized}
             ctx = out.setdefault(skill.normalized, NewSkillContext(skill.normalized))
             ctx.surface_forms[skill.input_term] += 1
             ctx.jds += 1
@@ -77,8 +80,6 @@ def collect_new_skills(batch: list[JDState], snapshot: CatalogSnapshot
                 ctx.co_mentioned.update(sid for sid, _ in related)
                 if len(ctx.windows) < MAX_WINDOWS and all(w != window for w, _ in ctx.windows):
                     ctx.windows.append((window, related))
-                peers = {o.normalized: surfaces(o, text) for o in new
-                         if o.normalized != skill.normalized}
                 ctx.co_new.update(n for n, weight in relations(window, forms, peers)
                                   if weight >= LIST)
     return out

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping
+from functools import lru_cache
 from typing import TypeVar
 
 from jdskills.normalize import normalize_alias
@@ -74,11 +75,14 @@ def find_all(text: str, term: str) -> list[int]:
 
 def surfaces(skill: SkillMatch, text: str) -> set[str]:
     """The lower-case forms a JD uses for a skill: its matched span and its input term."""
-    forms = {skill.input_term.lower(), normalize_alias(skill.input_term)}
+    forms = {skill.input_term.lower(), _normalized(skill.input_term)}
     if skill.start is not None and skill.end is not None and 0 <= skill.start < skill.end:
         span = text[skill.start:skill.end].lower()
-        forms |= {span, normalize_alias(span)}
+        forms |= {span, _normalized(span)}
     return {f for f in forms if len(f) >= 2}
+
+
+_normalized = lru_cache(maxsize=65536)(normalize_alias)  # skill terms recur in every batch
 
 
 def relations(window: str, new_forms: set[str], known: Mapping[K, set[str]]
@@ -90,6 +94,8 @@ def relations(window: str, new_forms: set[str], known: Mapping[K, set[str]]
     new_spans = _spans(low, new_forms)
     found: dict[K, list[tuple[int, int]]] = {}
     for sid, forms in known.items():
+        if not any(f in low or f in norm for f in forms):  # the common case, in C
+            continue
         spans = _spans(low, forms)
         if spans or any(find_all(norm, f) for f in forms):  # punctuation differs: sentence
             found[sid] = spans

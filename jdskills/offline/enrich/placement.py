@@ -149,23 +149,26 @@ def _score(ctx: NewSkillContext, by_name: list[Neighbour], semantic: np.ndarray,
         for row in semantic:
             candidates |= {dim_ids[p] for p in np.argpartition(-row, min(5, row.size - 1))[:5]}
     half = (len(windows) + 1) // 2
-    scored: list[dict[str, Any]] = []
+    sem_max = semantic.max(axis=0) if semantic.size else None
+    totals: list[tuple[float, str, int, float, float, float]] = []
     for did in candidates:
         ranked = sorted((w.get(did, 0.0) for w in per_window), reverse=True)
         a = sum(ranked[:half]) / half  # the best half of its sentences
-        raw = float(semantic[:, position[did]].max()) if semantic.size else 0.0
+        raw = float(sem_max[position[did]]) if sem_max is not None else 0.0
         c = min(1.0, max(0.0, (raw - SEMANTIC_FLOOR) / (SEMANTIC_FULL - SEMANTIC_FLOOR)))
         b = name.get(did, 0.0)
+        score = round(W_COMENTION * a + W_SEMANTIC * c + W_NAME * b, 4)
+        totals.append((-score, rows.dimension_slug(did), did, a, raw, b))
+    scored: list[dict[str, Any]] = []
+    for neg, slug, did, a, raw, b in sorted(totals)[:NEAREST]:
         strongest = [w.get(did, 0.0) for w in per_window]
         best = strongest.index(max(strongest))
         scored.append({
-            "slug": rows.dimension_slug(did), "name": rows.dimension_name(did),
-            "score": round(W_COMENTION * a + W_SEMANTIC * c + W_NAME * b, 4),
+            "slug": slug, "name": rows.dimension_name(did), "score": -neg,
             "signals": {"co_mention": round(a, 3), "semantic": round(raw, 3),
                         "name": round(b, 3), "sentence": windows[best][0][:200] or None},
         })
-    scored.sort(key=lambda d: (-d["score"], d["slug"]))
-    return scored[:NEAREST]
+    return scored
 
 
 def _proposal(key: str, members: list[NewSkillContext], scored: list[list[dict[str, Any]]],
