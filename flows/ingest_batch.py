@@ -10,6 +10,7 @@ from prefect.cache_policies import NONE
 
 from jdskills.pipeline.artifacts import RunProgress, publish_run_artifacts, publish_run_summary
 from jdskills.pipeline.catalog_snapshot import current_version
+from jdskills.pipeline.quality import ChunkGates, publish_quality_artifacts
 from jdskills.pipeline.run_record import finish_run, start_run
 from jdskills.pipeline.runners import results_in_order, settings_task_runner, warm_catalog_snapshot
 from jdskills.pipeline.state import Enrichment, JDState
@@ -43,7 +44,7 @@ def ingest_batch(uri: str = SAMPLE_BATCH_URI, chunk_size: int | None = None) -> 
             tally.add_ingest(len(got.records), len(got.rejected), got.skipped_ids, got.duplicates)
             tally.timed("persist", persist_rejected_inputs, run_id, got.rejected)
             chunks = [got.records[s:s + size] for s in range(0, len(got.records), size)]
-            for n, chunk in enumerate(results_in_order(analyse_chunk, chunks,
+            for n, chunk in enumerate(results_in_order(analyse_chunk, chunks, run_id=run_id,
                                                        prepare_workers=warm_catalog_snapshot), 1):
                 persist_chunk(run_id, chunk, version, tally)
                 progress.chunk_done(i, n, len(chunks))
@@ -51,10 +52,13 @@ def ingest_batch(uri: str = SAMPLE_BATCH_URI, chunk_size: int | None = None) -> 
         progress.finish()
     except BaseException as e:
         record = finish_run(run_id, tally.summary(), tally.jd_ids, dict(tally.stage_seconds),
-                            error=f"{type(e).__name__}: {e}")
+                            error=f"{type(e).__name__}: {e}", data_quality=tally.quality)
+        publish_quality_artifacts(tally.quality)
         publish_run_summary({"run_id": run_id, **record}, dict(tally.stage_seconds))
         raise
-    record = finish_run(run_id, tally.summary(), tally.jd_ids, dict(tally.stage_seconds))
+    record = finish_run(run_id, tally.summary(), tally.jd_ids, dict(tally.stage_seconds),
+                        data_quality=tally.quality)
+    publish_quality_artifacts(tally.quality)
     result = {"run_id": run_id, **record, "jd_ids": tally.jd_ids}
     publish_run_artifacts(result, dict(tally.stage_seconds))
     return result
@@ -66,26 +70,35 @@ class AnalysedChunk:
     enrichments: dict[str, Enrichment]
     learning: RoleLearning
     stage_seconds: dict[str, float]
+    quality: list[dict[str, Any]]
 
 
 @task(name="analyse-chunk", cache_policy=NONE)
-def analyse_chunk(records: list[JDRecord]) -> AnalysedChunk:
-    """Stages 1–7 for one chunk, in order (on a Dask worker when the run has a cluster)."""
+def analyse_chunk(records: list[JDRecord], run_id: str | None = None) -> AnalysedChunk:
+    """Stages 1–7 for one chunk, in order, with a data-quality gate after each boundary
+    (on a Dask worker when the run has a cluster)."""
     timer = RunTally()
-    batch = [JDState(record=r) for r in records]
-    batch = timer.timed("parse", parse_jds, batch)
-    batch = timer.timed("extract", extract_skills, batch)
-    batch = timer.timed("match", match_skills, batch)
-    batch = timer.timed("classify", classify_roles, batch)
+    gates = ChunkGates(expected_jds=len(records))
+
+    def gate(stage: str, batch: list[JDState]) -> list[JDState]:
+        return timer.timed("quality", gates.check, stage, batch)
+
+    batch = gate("ingest", [JDState(record=r) for r in records])
+    batch = gate("parse", timer.timed("parse", parse_jds, batch, run_id))
+    batch = gate("extract", timer.timed("extract", extract_skills, batch))
+    batch = gate("match", timer.timed("match", match_skills, batch))
+    batch = gate("classify", timer.timed("classify", classify_roles, batch, run_id))
     batch, enrichments = timer.timed("enrich", enrich_new_skills, batch)
     batch, learning = timer.timed("link", link_dimensions, batch, enrichments)
-    batch = timer.timed("summarize", summarize_jds, batch)
-    return AnalysedChunk(batch, enrichments, learning, dict(timer.stage_seconds))
+    batch = gate("link", batch)
+    batch = gate("persist", timer.timed("summarize", summarize_jds, batch, enrichments))
+    return AnalysedChunk(batch, enrichments, learning, dict(timer.stage_seconds), gates.results)
 
 
 def persist_chunk(run_id: str, chunk: AnalysedChunk, version: int, tally: RunTally) -> None:
     """Stage 8 for one analysed chunk, in the flow's process and in chunk order."""
-    tally.stage_seconds.update(chunk.stage_seconds)
+    tally.stage_seconds.update(chunk.stage_seconds)  # type: ignore[arg-type]
+    tally.add_quality(chunk.quality)
     written = tally.timed("persist", persist_batch, run_id, chunk.batch, chunk.enrichments,
                           chunk.learning, version)
     tally.add_chunk(written, [s.jd_id for s in chunk.batch])

@@ -35,14 +35,16 @@ def start_run(flow_name: str, parameters: dict[str, Any], flow_run_id: str | Non
 
 @task(name="finish-run", cache_policy=NONE, retries=2, retry_delay_seconds=2)
 def finish_run(run_id: str, counts: dict[str, Any], jd_ids: list[str],
-               stage_seconds: dict[str, float], error: str | None = None) -> dict[str, Any]:
+               stage_seconds: dict[str, float], error: str | None = None,
+               data_quality: dict[str, Any] | None = None) -> dict[str, Any]:
     with db.connect() as conn:
         written = {k: int(conn.execute(sql, {"ids": jd_ids, "run": run_id}).fetchone()[0])  # type: ignore[index]
                    for k, sql in ROW_COUNTS.items()}
         record = {**counts, "rows": written}
         conn.execute(
             "UPDATE pipeline_run SET status = %s, finished_at = now(), counts = %s, jd_ids = %s, "
-            "stage_seconds = %s, error = %s WHERE run_id = %s",
+            "stage_seconds = %s, data_quality = %s, error = %s WHERE run_id = %s",
             ("failed" if error else "completed", json.dumps(record), json.dumps(jd_ids),
-             json.dumps({k: round(v, 3) for k, v in stage_seconds.items()}), error, run_id))
+             json.dumps({k: round(v, 3) for k, v in stage_seconds.items()}),
+             json.dumps(data_quality or {}, default=str), error, run_id))
     return record

@@ -76,8 +76,9 @@ def _dask_client() -> Any | None:
 
 def results_in_order(
     task: Task[..., R], items: Iterable[T], *, prepare_workers: Callable[[], Any] | None = None,
+    **kwargs: Any,
 ) -> Iterator[R]:
-    """``task(item)`` for each item, results in input order.
+    """``task(item, **kwargs)`` for each item, results in input order.
 
     On the thread runner the task's function runs inline, one item after the other. On
     Dask, ``prepare_workers`` first runs once on every worker (e.g. to load shared read-only
@@ -87,14 +88,14 @@ def results_in_order(
     client = _dask_client()
     if client is None:
         for item in items:
-            yield task.fn(item)
+            yield task.fn(item, **kwargs)
         return
     if prepare_workers is not None:
         client.run(prepare_workers)
     window = 2 * max(1, sum(client.nthreads().values()))
     in_flight: deque[Any] = deque()
     for item in items:
-        in_flight.append(task.submit(item))
+        in_flight.append(task.submit(item, **kwargs))
         if len(in_flight) >= window:
             yield in_flight.popleft().result()
     while in_flight:

@@ -17,6 +17,7 @@ class RunTally:
     counts: Counter[str] = field(default_factory=Counter)
     stage_seconds: Counter[str] = field(default_factory=Counter)
     jd_ids: list[str] = field(default_factory=list)
+    quality: dict[str, dict[str, Any]] = field(default_factory=dict)
 
     def timed(self, stage: str, fn: Callable[..., T], *args: Any) -> T:
         t0 = time.perf_counter()
@@ -37,6 +38,11 @@ class RunTally:
         self.counts["duplicates_in_batch"] += duplicates
         self.counts["records"] += records
 
+    def add_quality(self, results: list[dict[str, Any]]) -> None:
+        from jdskills.pipeline.quality import merge_gate_results
+
+        merge_gate_results(self.quality, results)
+
     def add_chunk(self, persisted: dict[str, int], jd_ids: list[str]) -> None:
         self.counts.update(persisted)
         self.jd_ids.extend(jd_ids)
@@ -55,5 +61,7 @@ class RunTally:
             "queue_entries": {k.removeprefix("queue_"): v for k, v in sorted(c.items())
                               if k.startswith("queue_")},
             "files": {"read": c.get("files_read", 0), "skipped": c.get("files_skipped", 0)},
+            "data_quality": {suite: f"{q['failed']}/{q['evaluated']} failed"
+                             for suite, q in self.quality.items()},
             "seconds": round(time.perf_counter() - self.started, 3),
         }
