@@ -2,11 +2,15 @@
 
 Order: exact normalised alias → squashed alias ("py torch" = "pytorch") → fuzzy alias
 (rapidfuzz) → semantic (hashed n-gram vectors) → new. Gazetteer hits already carry their
-catalog id and count as exact. A confident fuzzy/semantic match is flagged for the persist
-stage to store as a new alias.
+catalog id and count as exact. Names that need fuzzy or semantic matching are resolved once
+per chunk in one vectorised pass (and remembered for the rest of the run). A confident
+fuzzy/semantic match is flagged for the persist stage to store as a new alias.
 """
 
 from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
 
 import numpy as np
 from prefect import task
@@ -21,78 +25,135 @@ from jdskills.records import ExtractedSkill
 from jdskills.settings import Settings, get_settings
 
 
+@dataclass(frozen=True)
+class Resolution:
+    """How a name without an exact alias resolved: a skill (fuzzy/semantic) or new."""
+
+    via: str
+    skill_id: int | None = None
+    score: float | None = None
+    candidates: list[dict[str, Any]] = field(default_factory=list)
+    persist_alias: bool = False
+
+
 @task(name="match", cache_policy=NONE)
 def match_skills(batch: list[JDState]) -> list[JDState]:
     settings = get_settings()
     snapshot = get_snapshot(settings)
-    for_each_active(batch, "match", lambda s: _match_jd(s, snapshot, settings))
+    pending = {normalize_alias(s.name) for st in batch if st.active for s in st.extracted
+               if _exact(s, snapshot) is None}
+    resolved = resolve_names(sorted(pending), snapshot, settings)
+    for_each_active(batch, "match", lambda s: _match_jd(s, snapshot, resolved))
     return batch
 
 
-def _match_jd(state: JDState, snapshot: CatalogSnapshot, settings: Settings) -> None:
+def _exact(skill: ExtractedSkill, snapshot: CatalogSnapshot) -> tuple[int, str] | None:
+    if skill.skill_id is not None and skill.skill_id in snapshot.skills.index:
+        return skill.skill_id, "exact"
+    ids = snapshot.by_normalized.get(normalize_alias(skill.name))
+    if ids:
+        return ids[0], "exact"
+    ids = snapshot.by_squashed.get(squash_alias(skill.name))
+    return (ids[0], "squash") if ids else None
+
+
+def _match_jd(state: JDState, snapshot: CatalogSnapshot,
+              resolved: dict[str, Resolution]) -> None:
     merged: dict[str, SkillMatch] = {}
     for skill in state.extracted:
-        m = match_one(skill, snapshot, settings)
+        m = match_one(skill, snapshot, resolved)
         key = f"id:{m.skill_id}" if m.tag == "in_db" else f"new:{m.normalized}"
-        if key in merged:  # two surface forms of one skill: keep one row, pool the evidence
-            kept = merged[key]
-            kept.is_primary = kept.is_primary or m.is_primary
-            kept.count += m.count
-            continue
-        merged[key] = m
-    state.skills = list(merged.values())
+        for k in (key, f"norm:{m.normalized}"):
+            if k in merged:  # two surface forms of one skill: one row, pooled evidence
+                kept = merged[k]
+                kept.is_primary = kept.is_primary or m.is_primary
+                kept.count += m.count
+                break
+        else:
+            merged[key] = merged[f"norm:{m.normalized}"] = m
+    state.skills = list({id(m): m for m in merged.values()}.values())
 
 
-def match_one(skill: ExtractedSkill, snapshot: CatalogSnapshot, settings: Settings) -> SkillMatch:
+def match_one(skill: ExtractedSkill, snapshot: CatalogSnapshot,
+              resolved: dict[str, Resolution]) -> SkillMatch:
     normalized = normalize_alias(skill.name)
-    base = {
-        "input_term": skill.name, "is_primary": skill.is_primary,
-        "evidence": skill.evidence, "start": skill.start, "end": skill.end,
-        "count": skill.count,
-    }
-    if skill.skill_id is not None and skill.skill_id in snapshot.skills.index:
-        return _hit(base, normalized, skill.skill_id, "exact", 100.0, snapshot)
-    ids = snapshot.by_normalized.get(normalized)
-    if ids:
-        return _hit(base, normalized, ids[0], "exact", 100.0, snapshot, ambiguous=ids)
-    ids = snapshot.by_squashed.get(squash_alias(skill.name))
-    if ids:
-        return _hit(base, normalized, ids[0], "squash", 100.0, snapshot, ambiguous=ids)
+    base = {"input_term": skill.name, "normalized": normalized, "is_primary": skill.is_primary,
+            "evidence": skill.evidence, "start": skill.start, "end": skill.end,
+            "count": skill.count}
+    exact = _exact(skill, snapshot)
+    if exact is not None:
+        skill_id, via = exact
+        return SkillMatch(**base, tag="in_db", skill_id=int(skill_id),
+                          skill_name=snapshot.skill_name(skill_id), matched_via=via,  # type: ignore[arg-type]
+                          score=100.0)
+    r = resolved[normalized]
+    if r.skill_id is None:
+        return SkillMatch(**base, tag="new", matched_via="new", candidates=r.candidates)
+    return SkillMatch(**base, tag="in_db", skill_id=r.skill_id,
+                      skill_name=snapshot.skill_name(r.skill_id), matched_via=r.via,  # type: ignore[arg-type]
+                      score=r.score, candidates=r.candidates, persist_alias=r.persist_alias)
 
-    candidates: list[dict[str, object]] = []
+
+def resolve_names(names: list[str], snapshot: CatalogSnapshot,
+                  settings: Settings) -> dict[str, Resolution]:
+    """Fuzzy, then semantic matching for names with no exact alias, vectorised over the
+    batch; results are remembered on the snapshot for later chunks of the run."""
+    memo: dict[str, Resolution] = snapshot.__dict__.setdefault("_match_memo", {})
+    todo = [n for n in names if n not in memo]
+    if todo:
+        fuzzy = _fuzzy(todo, snapshot, settings)
+        semantic = _semantic([n for n in todo if fuzzy[n].skill_id is None], snapshot, settings)
+        for n in todo:
+            r = fuzzy[n]
+            if r.skill_id is None and n in semantic:
+                s = semantic[n]
+                r = s if s.skill_id is not None else Resolution(
+                    "new", candidates=r.candidates + s.candidates)
+            memo[n] = r
+    return {n: memo[n] for n in names}
+
+
+def _fuzzy(names: list[str], snapshot: CatalogSnapshot,
+           settings: Settings) -> dict[str, Resolution]:
     choices, choice_ids = snapshot.fuzzy_choices
-    if len(normalized) >= 4 and choices:
-        found = process.extract(normalized, choices, scorer=fuzz.ratio, limit=3,
-                                score_cutoff=60)
-        candidates = [{"skill_id": int(choice_ids[i]), "alias": alias, "score": round(score, 1),
-                       "via": "fuzzy"} for alias, score, i in found]
-        if found and found[0][1] >= settings.fuzzy_match_threshold:
-            alias, score, i = found[0]
-            m = _hit(base, normalized, int(choice_ids[i]), "fuzzy", float(score), snapshot)
-            m.candidates = candidates
-            m.persist_alias = score >= settings.alias_persist_threshold
-            return m
-
-    vec = default_embedder().embed_sparse([skill.name])
-    sims = (snapshot.skill_vectors @ vec.T).toarray().ravel()
-    if sims.size:
-        top = np.argsort(-sims)[:3]
-        candidates += [{"skill_id": int(snapshot.skill_ids[i]), "score": round(float(sims[i]), 3),
-                        "via": "semantic"} for i in top]
+    out = {n: Resolution("new") for n in names}
+    queries = [n for n in names if len(n) >= 4]
+    if not queries or not choices:
+        return out
+    scores = process.cdist(queries, choices, scorer=fuzz.ratio, score_cutoff=60,
+                           dtype=np.uint8, workers=1)
+    for row_u8, name in zip(scores, queries, strict=True):
+        row = row_u8.astype(np.int16)  # negating uint8 would wrap around
+        top = np.argsort(-row, kind="stable")[:3]
+        cands = [{"skill_id": int(choice_ids[i]), "alias": choices[i], "score": int(row[i]),
+                  "via": "fuzzy"} for i in top if row[i] > 0]
         best = int(top[0])
-        if sims[best] >= settings.semantic_match_threshold:
-            m = _hit(base, normalized, int(snapshot.skill_ids[best]), "semantic",
-                     float(sims[best]), snapshot)
-            m.candidates = candidates
-            m.persist_alias = sims[best] >= min(0.99, settings.semantic_match_threshold + 0.1)
-            return m
-    return SkillMatch(**base, normalized=normalized, tag="new", matched_via="new",
-                      candidates=candidates)
+        if row[best] >= settings.fuzzy_match_threshold:
+            out[name] = Resolution("fuzzy", int(choice_ids[best]), float(row[best]), cands,
+                                   persist_alias=row[best] >= settings.alias_persist_threshold)
+        else:
+            out[name] = Resolution("new", candidates=cands)
+    return out
 
 
-def _hit(base: dict, normalized: str, skill_id: int, via: str, score: float,
-         snapshot: CatalogSnapshot, ambiguous: list[int] | None = None) -> SkillMatch:
-    candidates = [{"skill_id": int(i), "via": via} for i in (ambiguous or [])[1:4]]
-    return SkillMatch(**base, normalized=normalized, tag="in_db", skill_id=int(skill_id),
-                      skill_name=snapshot.skill_name(skill_id), matched_via=via,  # type: ignore[arg-type]
-                      score=score, candidates=candidates)
+def _semantic(names: list[str], snapshot: CatalogSnapshot,
+              settings: Settings) -> dict[str, Resolution]:
+    if not names:
+        return {}
+    vectors = default_embedder().embed_sparse(names)
+    sims = (snapshot.skill_vectors @ vectors.T).toarray()  # skills × names
+    out: dict[str, Resolution] = {}
+    threshold = settings.semantic_match_threshold
+    for j, name in enumerate(names):
+        col = sims[:, j]
+        top = np.argpartition(-col, 3)[:3] if col.size > 3 else np.arange(col.size)
+        top = top[np.argsort(-col[top])]
+        cands = [{"skill_id": int(snapshot.skill_ids[i]), "score": round(float(col[i]), 3),
+                  "via": "semantic"} for i in top]
+        best = int(top[0]) if top.size else None
+        if best is not None and col[best] >= threshold:
+            out[name] = Resolution("semantic", int(snapshot.skill_ids[best]), float(col[best]),
+                                   cands, persist_alias=col[best] >= min(0.99, threshold + 0.1))
+        else:
+            out[name] = Resolution("new", candidates=cands)
+    return out

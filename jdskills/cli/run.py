@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import json
+import os
+from enum import StrEnum
 from typing import Any
 
 import typer
@@ -11,7 +13,13 @@ from jdskills import db
 from jdskills.cli.common import console, fail, friendly_errors
 from jdskills.cli.render import render_jd, render_run
 from jdskills.reports import NotFoundError, jd_report, run_report
-from jdskills.settings import SAMPLE_BATCH_URI
+from jdskills.settings import SAMPLE_BATCH_URI, get_settings
+
+
+class Backend(StrEnum):
+    offline = "offline"
+    llm = "llm"
+
 
 report_app = typer.Typer(help="Show stored runs and JDs.", no_args_is_help=True)
 
@@ -21,10 +29,17 @@ def run(
                               "gs://. Default: the bundled sample batch.", show_default=False),
     chunk_size: int = typer.Option(None, help="JDs per task run (default: settings)."),
     as_json: bool = typer.Option(False, "--json", help="Print the run record as JSON."),
+    backend: Backend = typer.Option(None, "--backend", help="offline (default) or llm "
+                                    "(OPENAI_BASE_URL / OPENAI_API_KEY); overrides "
+                                    "JDSKILLS_BACKEND.", show_default=False),
 ) -> None:
     """Run the pipeline (flow ingest_batch) on a batch; by default the bundled sample."""
     from flows.ingest_batch import ingest_batch
     from jdskills.bootstrap import ensure_ready
+
+    if backend is not None:  # settings are read from the environment, by the flow too
+        os.environ["JDSKILLS_BACKEND"] = backend.value
+        get_settings.cache_clear()
 
     with friendly_errors():
         ensure_ready()
