@@ -7,6 +7,7 @@ from typing import Any
 
 from prefect import flow, runtime, task
 from prefect.cache_policies import NONE
+from prefect.utilities.annotations import quote
 
 from jdskills.pipeline.artifacts import RunProgress, publish_run_artifacts, publish_run_summary
 from jdskills.pipeline.catalog_snapshot import current_version
@@ -84,14 +85,15 @@ def analyse_chunk(records: list[JDRecord], run_id: str | None = None) -> Analyse
         return timer.timed("quality", gates.check, stage, batch)
 
     batch = gate("ingest", [JDState(record=r) for r in records])
-    batch = gate("parse", timer.timed("parse", parse_jds, batch, run_id))
-    batch = gate("extract", timer.timed("extract", extract_skills, batch))
-    batch = gate("match", timer.timed("match", match_skills, batch))
-    batch = gate("classify", timer.timed("classify", classify_roles, batch, run_id))
-    batch, enrichments = timer.timed("enrich", enrich_new_skills, batch)
-    batch, learning = timer.timed("link", link_dimensions, batch, enrichments)
+    batch = gate("parse", timer.timed("parse", parse_jds, quote(batch), run_id))
+    batch = gate("extract", timer.timed("extract", extract_skills, quote(batch)))
+    batch = gate("match", timer.timed("match", match_skills, quote(batch)))
+    batch = gate("classify", timer.timed("classify", classify_roles, quote(batch), run_id))
+    batch, enrichments = timer.timed("enrich", enrich_new_skills, quote(batch))
+    batch, learning = timer.timed("link", link_dimensions, quote(batch), quote(enrichments))
     batch = gate("link", batch)
-    batch = gate("persist", timer.timed("summarize", summarize_jds, batch, enrichments))
+    batch = gate("persist", timer.timed("summarize", summarize_jds, quote(batch),
+                                        quote(enrichments)))
     return AnalysedChunk(batch, enrichments, learning, dict(timer.stage_seconds), gates.results)
 
 
@@ -99,8 +101,8 @@ def persist_chunk(run_id: str, chunk: AnalysedChunk, version: int, tally: RunTal
     """Stage 8 for one analysed chunk, in the flow's process and in chunk order."""
     tally.stage_seconds.update(chunk.stage_seconds)  # type: ignore[arg-type]
     tally.add_quality(chunk.quality)
-    written = tally.timed("persist", persist_batch, run_id, chunk.batch, chunk.enrichments,
-                          chunk.learning, version)
+    written = tally.timed("persist", persist_batch, run_id, quote(chunk.batch),
+                          quote(chunk.enrichments), quote(chunk.learning), version)
     tally.add_chunk(written, [s.jd_id for s in chunk.batch])
 
 

@@ -24,6 +24,8 @@ from jdskills.pipeline.state import JDState, SkillMatch, for_each_active
 from jdskills.records import ExtractedSkill
 from jdskills.settings import Settings, get_settings
 
+SEMANTIC_BLOCK = 64
+
 
 @dataclass(frozen=True)
 class Resolution:
@@ -141,19 +143,21 @@ def _semantic(names: list[str], snapshot: CatalogSnapshot,
     if not names:
         return {}
     vectors = default_embedder().embed_sparse(names)
-    sims = (snapshot.skill_vectors @ vectors.T).toarray()  # skills × names
     out: dict[str, Resolution] = {}
     threshold = settings.semantic_match_threshold
-    for j, name in enumerate(names):
-        col = sims[:, j]
-        top = np.argpartition(-col, 3)[:3] if col.size > 3 else np.arange(col.size)
-        top = top[np.argsort(-col[top])]
-        cands = [{"skill_id": int(snapshot.skill_ids[i]), "score": round(float(col[i]), 3),
-                  "via": "semantic"} for i in top]
-        best = int(top[0]) if top.size else None
-        if best is not None and col[best] >= threshold:
-            out[name] = Resolution("semantic", int(snapshot.skill_ids[best]), float(col[best]),
-                                   cands, persist_alias=col[best] >= min(0.99, threshold + 0.1))
-        else:
-            out[name] = Resolution("new", candidates=cands)
+    for lo in range(0, len(names), SEMANTIC_BLOCK):  # bounded memory: skills × block
+        sims = (snapshot.skill_vectors @ vectors[lo:lo + SEMANTIC_BLOCK].T).toarray()
+        for j, name in enumerate(names[lo:lo + SEMANTIC_BLOCK]):
+            col = sims[:, j]
+            top = np.argpartition(-col, 3)[:3] if col.size > 3 else np.arange(col.size)
+            top = top[np.argsort(-col[top])]
+            cands = [{"skill_id": int(snapshot.skill_ids[i]), "score": round(float(col[i]), 3),
+                      "via": "semantic"} for i in top]
+            best = int(top[0]) if top.size else None
+            if best is not None and col[best] >= threshold:
+                out[name] = Resolution("semantic", int(snapshot.skill_ids[best]),
+                                       float(col[best]), cands,
+                                       persist_alias=col[best] >= min(0.99, threshold + 0.1))
+            else:
+                out[name] = Resolution("new", candidates=cands)
     return out
