@@ -31,6 +31,7 @@ from jdskills.offline.enrich import (
     collect_new_skills,
     infer_fields,
     nearest_by_name,
+    new_skill_names,
     place_new_skills,
 )
 from jdskills.pipeline.catalog_snapshot import CatalogSnapshot, get_snapshot
@@ -70,11 +71,12 @@ def enrich_batch(
     batch: list[JDState], snapshot: CatalogSnapshot, settings: Settings
 ) -> dict[str, Enrichment]:
     started = time.perf_counter()
-    contexts = collect_new_skills(batch, snapshot)
-    if not contexts:
+    names = new_skill_names(batch)
+    if not names:
         return {}
-    out = load_stored_enrichments(sorted(contexts), settings)
-    todo = [ctx for norm, ctx in contexts.items() if norm not in out]
+    out = load_stored_enrichments(sorted(names), settings)
+    contexts = collect_new_skills(batch, snapshot, skip=out.keys())
+    todo = list(contexts.values())
     by_name = nearest_by_name([ctx.name for ctx in todo], snapshot)
     placed = place_new_skills(todo, by_name, snapshot, settings.dimension_reuse_threshold)
     for ctx, neighbours, (placement, proposal) in zip(todo, by_name, placed, strict=True):
@@ -87,7 +89,7 @@ def enrich_batch(
         out[ctx.normalized] = Enrichment(normalized=ctx.normalized, name=ctx.name,
                                          fields=fields, placement=placement, source="offline")
     log.info("enrich: %d new skills (%d cached, %d inferred, %d reused a catalog dimension) "
-             "in %.3fs", len(contexts), len(contexts) - len(todo), len(todo),
+             "in %.3fs", len(names), len(names) - len(todo), len(todo),
              sum(p.reused for p, _ in placed), time.perf_counter() - started)
     return out
 

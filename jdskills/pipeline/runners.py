@@ -47,7 +47,7 @@ def configured_task_runner(settings: Settings | None = None) -> TaskRunner[Any]:
         return DaskTaskRunner(address=s.dask_address)
     return DaskTaskRunner(cluster_kwargs={
         "n_workers": s.dask_workers, "threads_per_worker": 1, "processes": True,
-        "dashboard_address": None})
+        "dashboard_address": ":0"})  # any free port: clusters may overlap
 
 
 class ConfiguredTaskRunner(ThreadPoolTaskRunner):

@@ -126,6 +126,7 @@ def test_fifty_jds_with_one_new_skill_give_one_enrichment(snapshot, settings) ->
     out = enrich_batch(batch, snapshot, settings)
     assert list(out) == ["pallas"]
     assert out["pallas"].fields["mentions"]["jds"] == 50
+    assert out["pallas"].fields["evidence"] == ["Write custom GPU kernels with Pallas and JAX"]
     assert out["pallas"].cached is False
     assert all(s.active for s in batch)
 
@@ -318,3 +319,14 @@ def test_enrich_task_places_pallas_and_triton_with_gpu_work(catalog_db_url, use_
         if not e.placement.reused:
             assert e.placement.dimension_slug.startswith("pending/")
             assert e.placement.dimension_slug not in catalog_slugs
+
+
+def test_relations_weigh_purpose_above_list_above_sentence() -> None:
+    from jdskills.offline.enrich.mentions import LIST, PURPOSE, SENTENCE, relations
+
+    window = "Experience writing or optimizing custom GPU kernels with Pallas (JAX) or Triton"
+    known = {1: {"custom gpu kernels"}, 2: {"jax"}, 3: {"writing"}, 4: {"react"}}
+    assert dict(relations(window, {"pallas"}, known)) == {1: PURPOSE, 2: LIST, 3: SENTENCE}
+    # Triton is listed with Pallas across "(JAX) or": a list peer, not the kernels' tool
+    peers = {**known, "pallas": {"pallas"}}
+    assert dict(relations(window, {"triton"}, peers))["pallas"] == LIST

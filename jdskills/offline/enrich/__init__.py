@@ -11,12 +11,16 @@ at most 0.5, and go to review with the skill (status pending).
               pending one (``pending/<slug>``) shared by the new skills that belong together.
 """
 
-from jdskills.offline.enrich.context import NewSkillContext, collect_new_skills
+from jdskills.offline.enrich.context import (
+    NewSkillContext,
+    collect_new_skills,
+    new_skill_names,
+)
 from jdskills.offline.enrich.fields import PROVENANCE, infer_fields
 from jdskills.offline.enrich.neighbours import nearest_by_name
 from jdskills.offline.enrich.placement import place_new_skills
 
 __all__ = [
     "PROVENANCE", "NewSkillContext", "collect_new_skills", "infer_fields", "nearest_by_name",
-    "place_new_skills",
+    "new_skill_names", "place_new_skills",
 ]

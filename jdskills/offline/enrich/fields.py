@@ -84,7 +84,7 @@ def infer_fields(
         "context_keywords": _keywords(name, ctx, context_names, by_name, snapshot),
         "relationships": _relationships(ctx, context_ids, by_name, snapshot),
         "nearest": [_ref(snapshot, sid, s, "name") for sid, s in by_name]
-        + [_ref(snapshot, sid, round(ctx.co_mentioned[sid] / ctx.jds, 3), "co-mention")
+        + [_ref(snapshot, sid, ctx.share(sid), "co-mention")
            for sid in context_ids[:5]],
         "evidence": ctx.evidence[:3],
         "mentions": {"jds": ctx.jds, "primary": ctx.primary},
@@ -97,9 +97,9 @@ def _c(x: float) -> float:
 
 def _weights(ctx: NewSkillContext, by_name: list[Neighbour], context_ids: list[int]
              ) -> dict[int, float]:
-    """Vote weight per catalog skill: co-mentions by the share of JDs they appear in; names
+    """Vote weight per catalog skill: co-mentions by the share of sentences they are in; names
     only when similar (0.3 → 0, 0.8 → 1.5)."""
-    votes: dict[int, float] = {sid: ctx.co_mentioned[sid] / ctx.jds for sid in context_ids}
+    votes: dict[int, float] = {sid: ctx.share(sid) for sid in context_ids}
     for sid, sim in by_name:
         votes[sid] = votes.get(sid, 0.0) + max(0.0, (sim - 0.3) / 0.5) * 1.5
     return votes
@@ -181,7 +181,7 @@ def _keywords(name: str, ctx: NewSkillContext, context_names: list[str],
 
 def _relationships(ctx: NewSkillContext, context_ids: list[int], by_name: list[Neighbour],
                    snapshot: CatalogSnapshot) -> dict[str, list[dict[str, Any]]]:
-    related = [_ref(snapshot, sid, round(ctx.co_mentioned[sid] / ctx.jds, 3), "co-mention")
+    related = [_ref(snapshot, sid, ctx.share(sid), "co-mention")
                for sid in context_ids[:8]]
     related += [_ref(snapshot, sid, s, "name") for sid, s in by_name
                 if s >= 0.5 and sid not in context_ids[:8]]

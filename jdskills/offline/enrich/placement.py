@@ -186,14 +186,14 @@ def _proposal(key: str, members: list[NewSkillContext], scored: list[list[dict[s
     name = f"{top[0]['name']} (proposed extension)" if near else members[0].name
     log = [{"slug": d["slug"], "name": d["name"], "score": d["score"],
             "decision": "review-merge" if d["score"] >= 0.8 * threshold else "keep",
-            "reason": f"score {d['score']:.2f} below the reuse threshold {threshold:.2f}"}
+            "reason": f"score {d['score']:.3f} below the reuse threshold {threshold:.3f}"}
            for d in top]
-    closest = (f"the closest catalog dimension, {top[0]['name']}, scores {top[0]['score']:.2f}"
+    closest = (f"the closest catalog dimension, {top[0]['name']}, scores {top[0]['score']:.3f}"
                if top else "no catalog dimension is near")
     return {
         "slug": pending_slug(name), "name": name,
         "description": (f"Proposed offline for new skill(s) {', '.join(exemplars[:5])}: "
-                        f"{closest}, below the reuse threshold {threshold:.2f}."),
+                        f"{closest}, below the reuse threshold {threshold:.3f}."),
         "in_scope": ", ".join(exemplars[:15]),
         "out_of_scope": ("What " + ", ".join(d["name"] for d in top) + " already cover")
         if top else None,
