@@ -32,6 +32,7 @@ def persist_batch(
         writes.delete_derived(conn, ids)
         pending_ids = writes.upsert_pending_skills(conn, enrichments, counts)
         writes.upsert_pending_dimensions(conn, enrichments, counts)
+        writes.link_pending_skills(conn, enrichments, pending_ids)
         v = catalog_version
         counts["jd_parse"] = writes.copy_rows(
             conn, "jd_parse", rows.PARSE_COLUMNS, [r for s in batch if (r := rows.parse_row(s))])

@@ -5,9 +5,10 @@
 reasoning}, "ai_index": int, "ai_flags": {title_match, ai_skill_primary, ai_skill_secondary,
 ai_team, builds_ai_products}, "clusters": [{dimension, name, skills}, …, {"dimension":
 "cross-cutting", "name": "Cross-cutting", "skills": […]}]}. A skill sits in exactly one
-cluster: its strongest link (catalog ``skill_dims`` order, or for a new skill its placement as
-the link stage recorded it) among the role's dimensions, else cross-cutting. Clusters are
-ordered by role weight.
+cluster: the most specific of the role's dimensions it is linked to (catalog ``skill_dims``, or
+for a new skill its placement as the link stage recorded it) — a 25-skill "Deep Learning
+Frameworks" rather than the 900-skill taxonomy bucket "AI/ML" — else cross-cutting. Clusters
+are ordered by role weight.
 """
 
 from __future__ import annotations
@@ -18,7 +19,8 @@ from typing import Any
 from prefect import task
 from prefect.cache_policies import NONE
 
-from jdskills.offline.lookup import CatalogRows, catalog_rows
+from jdskills.offline.enrich.signals import specificity
+from jdskills.offline.lookup import CatalogRows, catalog_rows, snapshot_cached
 from jdskills.offline.summary import SkillFacts, ai_flags, nature_of_work, tech_maturity
 from jdskills.pipeline.catalog_snapshot import CatalogSnapshot, get_snapshot
 from jdskills.pipeline.responsibilities import kra_text, split_statements
@@ -61,6 +63,7 @@ def skill_clusters(state: JDState, skills: list[SkillMatch], snapshot: CatalogSn
             if decision is not None and decision.role_id is not None else None)
     weights = role.dimension_weights if role is not None else {}
     rows = catalog_rows(snapshot)
+    spec = snapshot_cached(snapshot, "dimension-specificity", specificity)
     by_slug = {rows.dimension_slug(d): d for d in weights}
     groups: dict[int, list[str]] = {}
     cross: list[str] = []
@@ -70,8 +73,9 @@ def skill_clusters(state: JDState, skills: list[SkillMatch], snapshot: CatalogSn
         else:
             slug = placements.get(skill.normalized)
             linked = [by_slug[slug]] if slug in by_slug else []
-        if linked:  # the skill's strongest link among the role's dimensions
-            groups.setdefault(linked[0], []).append(_display(skill))
+        if linked:  # the most specific of them; ties: the skill's own strongest link
+            best = max(linked, key=lambda d: (spec.get(d, 1.0), -linked.index(d)))
+            groups.setdefault(best, []).append(_display(skill))
         else:
             cross.append(_display(skill))
     order = sorted(groups, key=lambda d: (-weights[d], rows.dimension_slug(d)))

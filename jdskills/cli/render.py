@@ -19,6 +19,14 @@ def render_run(console: Console, run: dict[str, Any]) -> None:
     t.add_row("decisions", "  ".join(f"{k}: {v}" for k, v in c.get("decisions", {}).items()))
     t.add_row("queue entries", "  ".join(f"{k}: {v}" for k, v in
                                          c.get("queue_entries", {}).items()) or "none")
+    for suite, q in (run.get("data_quality") or {}).items():
+        if not isinstance(q, dict):  # a live run's summary: "failed/evaluated" strings
+            t.add_row(f"dq {suite}", str(q))
+            continue
+        worst = max((q.get("failures") or {}).items(), key=lambda kv: kv[1]["failing_count"],
+                    default=None)
+        note = f"  worst: {worst[0]} ({worst[1]['failing_count']} rows)" if worst else ""
+        t.add_row(f"dq {suite}", f"{q['failed']}/{q['evaluated']} JDs failed{note}")
     if run.get("stage_seconds"):
         t.add_row("stage seconds", "  ".join(f"{k} {v:.2f}" for k, v in
                                              run["stage_seconds"].items()))

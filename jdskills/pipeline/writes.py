@@ -96,7 +96,7 @@ def upsert_pending_dimensions(conn: psycopg.Connection, enrichments: dict[str, E
             continue
         if not p.dimension_slug.startswith("pending/"):
             raise ValueError(f"pending placement {p.dimension_slug!r} outside pending/ namespace")
-        extra = p.model_dump()
+        extra = {**p.model_dump(), **(e.fields.get("proposed_dimension") or {})}
         row = conn.execute(
             """INSERT INTO dimension (slug, name, description, in_scope, out_of_scope,
                                       exemplars, status, source, review_log)
@@ -107,8 +107,10 @@ def upsert_pending_dimensions(conn: psycopg.Connection, enrichments: dict[str, E
                RETURNING id, (xmax = 0)""",
             (p.dimension_slug, p.dimension_name[:300],
              extra.get("description") or f"Proposed dimension for skills such as {e.name}",
-             extra.get("in_scope"), extra.get("out_of_scope"), json.dumps([e.name]),
-             json.dumps({"nearest": p.nearest})),
+             extra.get("in_scope"), extra.get("out_of_scope"),
+             json.dumps(sorted({e.name, *(extra.get("exemplars") or [])})),
+             json.dumps({"nearest": p.nearest, **(extra.get("review_log") or {})},
+                        default=str)),
         ).fetchone()
         assert row is not None
         if row[1]:
@@ -120,6 +122,20 @@ def upsert_pending_dimensions(conn: psycopg.Connection, enrichments: dict[str, E
                ON CONFLICT (dimension_id) DO UPDATE SET occurrences =
                  review_new_dimension.occurrences + 1, last_seen = now()""",
             (row[0], json.dumps(p.nearest)))
+
+
+def link_pending_skills(conn: psycopg.Connection, enrichments: dict[str, Enrichment],
+                        pending_ids: dict[str, int]) -> int:
+    """skill_dimension rows (source placement) for the batch's pending skills."""
+    data = [(pending_ids[n], e.placement.dimension_slug, max(0.0, min(1.0, e.placement.score)))
+            for n, e in sorted(enrichments.items()) if n in pending_ids]
+    with conn.cursor() as cur:
+        cur.executemany(
+            "INSERT INTO skill_dimension (skill_id, dimension_id, weight, source) "
+            "SELECT %s, id, %s, 'placement' FROM dimension WHERE slug = %s "
+            "ON CONFLICT (skill_id, dimension_id) DO NOTHING",
+            [(sid, w, slug) for sid, slug, w in data])
+    return len(data)
 
 
 def insert_links(conn: psycopg.Connection, live: list[JDState], version: int) -> int:
