@@ -125,14 +125,18 @@ def _fuzzy(names: list[str], snapshot: CatalogSnapshot,
     scores = process.cdist(queries, choices, scorer=fuzz.ratio, score_cutoff=60,
                            dtype=np.uint8, workers=1)
     for row_u8, name in zip(scores, queries, strict=True):
-        row = row_u8.astype(np.int16)  # negating uint8 would wrap around
-        top = np.argsort(-row, kind="stable")[:3]
-        cands = [{"skill_id": int(choice_ids[i]), "alias": choices[i], "score": int(row[i]),
-                  "via": "fuzzy"} for i in top if row[i] > 0]
-        best = int(top[0])
-        if row[best] >= settings.fuzzy_match_threshold:
-            out[name] = Resolution("fuzzy", int(choice_ids[best]), float(row[best]), cands,
-                                   persist_alias=row[best] >= settings.alias_persist_threshold)
+        hits = np.flatnonzero(row_u8)  # cdist leaves 0 below the cut-off
+        row = row_u8[hits].astype(np.int16)  # negating uint8 would wrap around
+        order = np.argsort(-row, kind="stable")[:3]
+        top = hits[order]
+        cands = [{"skill_id": int(choice_ids[i]), "alias": choices[i], "score": int(s),
+                  "via": "fuzzy"} for i, s in zip(top, row[order], strict=True)]
+        if not cands:
+            continue
+        best, score = int(top[0]), int(row[order[0]])
+        if score >= settings.fuzzy_match_threshold:
+            out[name] = Resolution("fuzzy", int(choice_ids[best]), float(score), cands,
+                                   persist_alias=score >= settings.alias_persist_threshold)
         else:
             out[name] = Resolution("new", candidates=cands)
     return out

@@ -89,8 +89,12 @@ class CatalogSnapshot:
     def role_by_id(self) -> dict[int, RoleInfo]:
         return {r.id: r for r in self.roles}
 
+    @cached_property
+    def skill_names(self) -> dict[int, str]:
+        return dict(zip(self.skills.index.tolist(), self.skills["name"].tolist(), strict=True))
+
     def skill_name(self, skill_id: int) -> str:
-        return str(self.skills.at[skill_id, "name"])
+        return self.skill_names[skill_id]
 
     def dimension_slug(self, dimension_id: int) -> str:
         return str(self.dimensions.at[dimension_id, "slug"])

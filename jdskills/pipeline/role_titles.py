@@ -116,10 +116,10 @@ class TitleIndex:
             ratios[ratios < TOKEN_MATCH / 100] = 0.0
             best_per_word = ratios.max(axis=0)
             alias_side = self.incidence @ best_per_word  # alias words that meet a query word
-            query_side = sum(  # query words that meet an alias word
-                self.incidence.multiply(row[None, :]).max(axis=1).toarray().ravel()
-                for row in ratios
-            )
+            hit = ratios.any(axis=0)  # only vocabulary words some query word meets matter
+            dense = self.incidence[:, hit].toarray()
+            query_side = (dense[None, :, :] * ratios[:, None, hit]).max(axis=2).sum(axis=0) \
+                if hit.any() else np.zeros(n)  # query words that meet an alias word
             alias_cover = alias_side / np.maximum(self.spec_len, 1)
             spec_sim = ALIAS_COVER * alias_cover + (1 - ALIAS_COVER) * query_side / len(spec)
         spec_sim[self.squashed == "".join(spec)] = 1.0

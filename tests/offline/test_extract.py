@@ -331,6 +331,15 @@ def test_discovery_needs_a_list_or_a_trigger(gaz: Gazetteer) -> None:
     assert new == {"Pallas", "Zig"}
 
 
+def test_everyday_english_is_not_discovered(gaz: Gazetteer) -> None:
+    # capitalised ad phrases in a list beside a catalog skill: everyday words, not products
+    text = ("Requirements\nPython, Pallas, Awareness and Undertake. Kernels using Triton2, "
+            "Desirable Expertise or COME GROW.")
+    sections = [_section(text, text[len("Requirements\n"):], "requirements", "Requirements")]
+    new = {s.name for s in gaz.extract(text, sections) if s.skill_slug is None}
+    assert new == {"Pallas", "Triton2"}
+
+
 def test_a_rejected_catalog_alias_is_not_rediscovered(gaz: Gazetteer) -> None:
     text = "Requirements\nStart in Spring with Python."
     sections = [_section(text, text[len("Requirements\n"):], "requirements", "Requirements")]

@@ -10,7 +10,9 @@ mention. It is reported as a new skill when
   requirements, responsibilities or nice-to-have section ("kernels with Pallas"),
 
 and it survives the filters: not a month, day, place, currency, contract or HR acronym,
-common JD word (:mod:`common_words`), the company, a caller's stop term (locations), an
+common JD word (:mod:`common_words`), everyday English (every word of the term a common
+English word by wordfreq's Zipf frequency — "Awareness", "Undertake", "COME GROW" — unless
+written in camel case or with digits), the company, a caller's stop term (locations), an
 organisation (a term followed by LLC/Inc/Ltd/Labs/...), or a name that appears in a
 boilerplate section; not a word the same JD also uses in lower case ("Design" vs "design");
 a single capitalised word at the start of a sentence needs an enumeration.
@@ -20,6 +22,9 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Sequence
+from functools import lru_cache
+
+from wordfreq import zipf_frequency
 
 from jdskills.offline.extract.common_words import (
     EVERYDAY_WORDS,
@@ -55,6 +60,25 @@ _ORG = re.compile(
 _TERM_MAX = 80  # longest name-like term looked back for
 _LOWER_WORD = re.compile(r"(?<![\w.])[a-z][a-z0-9+#.\-]*")
 _SENTENCE_END = frozenset(".!?:;\n•·▪●◦*>|")
+# Zipf frequency (log10 per billion words) from which a word is everyday English: "awareness"
+# 4.4, "undertake" 3.7, "desirable" 3.9 are; "triton" 2.9, "pallas" 2.6, "kafka" 3.0 are not.
+EVERYDAY_ZIPF = 3.5
+
+
+@lru_cache(maxsize=65_536)
+def everyday_english(word: str) -> bool:
+    """Whether a (lower-case) word is common English by wordfreq's frequency lists."""
+    return zipf_frequency(word, "en") >= EVERYDAY_ZIPF
+
+
+def _plain_english(words: Sequence[str]) -> bool:
+    """Every word is everyday English written plainly (Capitalised or SHOUTED, no camel case
+    or digits): a phrase of the ad, not a product name."""
+    return all(
+        not any(c.isdigit() for c in w) and (w.isupper() or w[1:] == w[1:].lower())
+        and everyday_english(w.lower())
+        for w in words
+    )
 
 
 def organisation_spans(text: str, company: str | None = None) -> list[tuple[int, int]]:
@@ -124,7 +148,7 @@ class _Filter:
             words = words[:1]
             end = start + len(words[0])
         low = text[start:end].lower()
-        if low in stops or len(low) < 2 or self.lower_word(low):
+        if low in stops or len(low) < 2 or self.lower_word(low) or _plain_english(words):
             return None
         plain = len(words) == 1 and not _strong(words[0])
         if plain and not in_list and _sentence_initial(text, start):
