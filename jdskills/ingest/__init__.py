@@ -31,7 +31,7 @@ posted_at      ``posted_at``, ``date_posted``, ``datePosted``
 Documents: text = the file's content, title = an optional first line ``Title: ...`` (or the
 HTML ``<title>``), external_id = the file name without its extensions.
 
-Text: HTML (also entity-escaped HTML such as ``&lt;p&gt;``) becomes text through inscriptis;
+Text: HTML (also entity-escaped HTML such as ``&lt;p&gt;``) becomes text through resiliparse;
 plain text keeps its line breaks (CRLF -> LF; NULs and control characters other than \\n and
 \\t are removed). ``jd_id = content_hash(text)``: sha256 of the NFKC, case-folded,
 whitespace-collapsed text. Text longer than ``settings.max_jd_chars`` is truncated to it (a

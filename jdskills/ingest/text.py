@@ -8,7 +8,8 @@ import html
 import re
 import unicodedata
 
-from inscriptis import get_text
+from resiliparse.extract.html2text import extract_plain_text
+from resiliparse.parse.html import HTMLTree
 
 _BINARY_MAGIC: dict[bytes, str] = {
     b"%PDF": "pdf",
@@ -84,8 +85,13 @@ def html_title(markup: str) -> str | None:
 
 
 def html_to_text(markup: str) -> str:
-    """Readable text of an HTML document or fragment (block structure kept as line breaks)."""
-    text = get_text(unescape_html_markup(markup))
+    """Readable text of an HTML document or fragment (block structure kept as line breaks,
+    list items as ``• item``; scripts, styles, forms and link targets dropped), by
+    resiliparse's Lexbor-based extractor: several times faster than pure-Python ones."""
+    tree = HTMLTree.parse(unescape_html_markup(markup))
+    text = extract_plain_text(tree, preserve_formatting=True, main_content=False,
+                              list_bullets=True, alt_texts=False, links=False,
+                              form_fields=False, noscript=False)
     text = _TRAILING_SPACE.sub("\n", clean_text(text))
     return _MANY_BLANK_LINES.sub("\n\n", text).strip()
 

@@ -29,7 +29,7 @@ def test_html_becomes_readable_text():
     assert "You will build Kafka pipelines & APIs." in text
     lines = [line.strip() for line in text.splitlines()]
     assert "About the role" in lines
-    assert "* Python" in lines and "* SQL" in lines
+    assert "• Python" in lines and "• SQL" in lines
     assert "\n\n\n" not in text
 
 

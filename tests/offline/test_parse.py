@@ -4,13 +4,13 @@ strings, the reject gate, sections, and invariants over real NHS adverts."""
 from __future__ import annotations
 
 import gzip
-import html
 import json
 import re
 from pathlib import Path
 
 import pytest
 
+from jdskills.ingest.text import html_to_text
 from jdskills.offline import parse_jd
 from jdskills.offline.education import extract_certifications, extract_education
 from jdskills.offline.experience import extract_experience
@@ -397,12 +397,11 @@ def test_a_plain_prose_job_ad_passes() -> None:
 def _nhs_ads(limit: int) -> list[dict[str, str]]:
     if not NHS.exists():
         pytest.skip(f"NHS corpus not found at {NHS} (shared eval data)")
-    inscriptis = pytest.importorskip("inscriptis")
     ads: list[dict[str, str]] = []
     with gzip.open(NHS, "rt", encoding="utf-8") as fh:
         for line in fh:
             doc = json.loads(line)
-            text = inscriptis.get_text(html.unescape(doc.get("description") or ""))
+            text = html_to_text(doc.get("description") or "")
             company = (doc.get("hiringOrganization") or {}).get("name")
             ads.append({"id": doc["fileid"], "text": text, "title": doc.get("title"),
                         "company": company})
