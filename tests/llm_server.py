@@ -2,7 +2,8 @@
 
 ``/v1/chat/completions`` answers structured-output requests (``response_format`` json_schema)
 with schema-valid JSON from :mod:`llm_fake_model`; ``/v1/embeddings`` returns deterministic
-hashed vectors. Both report ``usage`` (prompt tokens via :mod:`jdskills.llm.tokens`).
+hashed vectors. Both report ``usage``, counted with the model's tokenizer
+(:mod:`jdskills.llm.tokens`).
 
 Faults, injected as a sequence consumed one per chat request (optionally only by requests
 whose messages contain ``match``) or at random at a rate: ``429`` (with Retry-After), ``500``,
@@ -131,8 +132,8 @@ class LLMServer:
             content = json.dumps(payload)
         elif fault == "refusal":
             content, refusal = None, "I can't help with that."
-        prompt = count_chat_tokens(body["messages"], schema)
-        completion = count_tokens(content or refusal or "")
+        prompt = count_chat_tokens(body["messages"], schema, body.get("model"))
+        completion = count_tokens(content or refusal or "", body.get("model"))
         return 200, {}, {
             "id": f"chatcmpl-{self.counts['chat']}", "object": "chat.completion",
             "created": int(time.time()), "model": body.get("model", "fake"),
@@ -165,7 +166,7 @@ class LLMServer:
         dim = int(body.get("dimensions") or EMBEDDING_DIM)
         data = [{"object": "embedding", "index": i, "embedding": _hashed_vector(str(t), dim)}
                 for i, t in enumerate(inputs)]
-        tokens = sum(count_tokens(str(t)) for t in inputs)
+        tokens = sum(count_tokens(str(t), body.get("model")) for t in inputs)
         return {"object": "list", "data": data, "model": body.get("model", "fake"),
                 "usage": {"prompt_tokens": tokens, "total_tokens": tokens}}
 

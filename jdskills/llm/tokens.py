@@ -1,98 +1,68 @@
-"""Token counts for budgets and the local test server.
+"""Token counts with the model's own tokenizer, offline.
 
-tiktoken's encodings are not bundled with the package: ``get_encoding("o200k_base")``
-downloads its BPE file on first use. This module uses tiktoken only when that file is already
-in tiktoken's cache (``TIKTOKEN_CACHE_DIR``, ``DATA_GYM_CACHE_DIR`` or the temp-dir default),
-so it never touches the network. Otherwise it estimates: the text is split with o200k's own
-pre-tokenizer pattern (what tiktoken does before applying merges), each piece counts one
-token, and pieces longer than ``APPROX_PIECE_CHARS`` count one token per that many
-characters. Common English words are single tokens, so the estimate is close for prose; it
-is an estimate, and ``TOKENIZER`` says which method is in use.
+``bpe-openai`` bundles OpenAI's BPE files (o200k_base, cl100k_base), so counting never
+downloads anything (tiktoken fetches its encodings on first use). Its ``encoding_for_model``
+does not know the newer model names, so the family → encoding map lives here: the GPT-4.1,
+GPT-4o, GPT-5 and o-series models use o200k_base, GPT-4 / GPT-3.5 cl100k_base. A model that
+matches neither (a local vLLM/Ollama model) is counted with o200k_base.
+
+Chat requests are counted as the API bills them: each message's content plus its framing
+(the OpenAI cookbook's recipe), plus the JSON schema of a structured-output request.
 """
 
 from __future__ import annotations
 
-import hashlib
 import json
-import os
-import tempfile
+import re
 from collections.abc import Iterable, Mapping
 from functools import lru_cache
 from typing import Any
 
-import regex
+import bpe_openai
 
-ENCODING = "o200k_base"
-_BLOB = "https://openaipublic.blob.core.windows.net/encodings/o200k_base.tiktoken"
-APPROX_PIECE_CHARS = 6
+DEFAULT_ENCODING = "o200k_base"
+_FAMILIES: tuple[tuple[re.Pattern[str], str], ...] = (
+    (re.compile(r"^(gpt-4\.1|gpt-4o|gpt-4\.5|gpt-5|o\d|chatgpt-4o)"), "o200k_base"),
+    (re.compile(r"^(gpt-4|gpt-3\.5|text-embedding-3|text-embedding-ada)"), "cl100k_base"),
+)
 # chat framing per message and for the reply (OpenAI cookbook's counting recipe)
 TOKENS_PER_MESSAGE = 3
 TOKENS_PER_REPLY = 3
 
-_O200K_PATTERN = regex.compile(
-    "|".join([
-        r"[^\r\n\p{L}\p{N}]?[\p{Lu}\p{Lt}\p{Lm}\p{Lo}\p{M}]*[\p{Ll}\p{Lm}\p{Lo}\p{M}]+"
-        r"(?i:'s|'t|'re|'ve|'m|'ll|'d)?",
-        r"[^\r\n\p{L}\p{N}]?[\p{Lu}\p{Lt}\p{Lm}\p{Lo}\p{M}]+[\p{Ll}\p{Lm}\p{Lo}\p{M}]*"
-        r"(?i:'s|'t|'re|'ve|'m|'ll|'d)?",
-        r"\p{N}{1,3}",
-        r" ?[^\s\p{L}\p{N}]+[\r\n/]*",
-        r"\s*[\r\n]+",
-        r"\s+(?!\S)",
-        r"\s+",
-    ])
-)
+
+def encoding_name(model: str | None) -> str:
+    """The BPE encoding of ``model`` (o200k_base when the family is unknown)."""
+    name = (model or "").lower().rsplit("/", 1)[-1]  # "openai/gpt-4.1-nano" as some proxies say
+    for pattern, encoding in _FAMILIES:
+        if pattern.match(name):
+            return encoding
+    return DEFAULT_ENCODING
 
 
-def _cached_bpe_path() -> str | None:
-    for var in ("TIKTOKEN_CACHE_DIR", "DATA_GYM_CACHE_DIR"):
-        if var in os.environ:
-            base = os.environ[var]
-            break
-    else:
-        base = os.path.join(tempfile.gettempdir(), "data-gym-cache")
-    if not base:
-        return None
-    path = os.path.join(base, hashlib.sha1(_BLOB.encode()).hexdigest())
-    return path if os.path.exists(path) else None
+@lru_cache(maxsize=4)
+def _encoding(name: str) -> Any:
+    return bpe_openai.get_encoding(name)
 
 
-@lru_cache(maxsize=1)
-def _encoding() -> Any | None:
-    if _cached_bpe_path() is None:
-        return None
-    try:
-        import tiktoken
-
-        return tiktoken.get_encoding(ENCODING)
-    except Exception:  # noqa: BLE001 - a corrupt cache file means: estimate instead
-        return None
+def tokenizer_name(model: str | None = None) -> str:
+    return f"bpe-openai {encoding_name(model)}"
 
 
-def tokenizer_name() -> str:
-    return f"tiktoken {ENCODING}" if _encoding() is not None else "approximation (o200k pieces)"
-
-
-def count_tokens(text: str) -> int:
-    enc = _encoding()
-    if enc is not None:
-        return len(enc.encode(text, disallowed_special=()))
-    total = 0
-    for piece in _O200K_PATTERN.findall(text):
-        stripped = piece.strip() or piece
-        total += max(1, -(-len(stripped) // APPROX_PIECE_CHARS))
-    return total
+def count_tokens(text: str, model: str | None = None) -> int:
+    """Tokens of ``text`` for ``model``; special-token text counts as ordinary text."""
+    return len(_encoding(encoding_name(model)).encode_ordinary(text))
 
 
 def count_chat_tokens(
-    messages: Iterable[Mapping[str, Any]], response_schema: Mapping[str, Any] | None = None
+    messages: Iterable[Mapping[str, Any]], response_schema: Mapping[str, Any] | None = None,
+    model: str | None = None,
 ) -> int:
     """Prompt tokens of a chat request: each message's content plus framing, plus the JSON
     schema of a structured-output request (which the API also bills as input)."""
     total = TOKENS_PER_REPLY
     for message in messages:
         content = message.get("content") or ""
-        total += TOKENS_PER_MESSAGE + count_tokens(str(content))
+        total += TOKENS_PER_MESSAGE + count_tokens(str(content), model)
     if response_schema is not None:
-        total += count_tokens(json.dumps(response_schema, separators=(",", ":")))
+        total += count_tokens(json.dumps(response_schema, separators=(",", ":")), model)
     return total
