@@ -6,6 +6,13 @@ recomputed: its stored enrichment and placement come back with ``cached=True``. 
 inferred offline from the nearest catalog skills and the JD context
 (:mod:`jdskills.offline.enrich`), once per name however many JDs mention it.
 
+LLM backend (``settings.backend == "llm"``): the same distinct names, minus the stored ones,
+go to the model in one cached call each (:func:`jdskills.llm.backend.enrich_batch`), with the
+offline placement's nearest catalog dimensions as the only ones it may reuse. A skill whose
+call failed after retries and repair is inferred offline instead (``source="offline"``,
+``fields["llm_fallback"]`` says why), so one failed call never stops the run. Either way the
+result is advisory: persist stores it on a *pending* skill with its confidence.
+
 Contract for link/persist: ``Enrichment.fields`` holds the skill columns (category,
 sub_category, nature, volatility, lifespan, version_strategy, vendor, licence, year), the
 advisory rest (type, maturity, ambiguity, context_keywords, relationships, nearest,
@@ -34,11 +41,13 @@ from jdskills.offline.enrich import (
     new_skill_names,
     place_new_skills,
 )
+from jdskills.offline.lookup import catalog_rows
 from jdskills.pipeline.catalog_snapshot import CatalogSnapshot, get_snapshot
 from jdskills.pipeline.state import Enrichment, JDState, Placement
 from jdskills.settings import Settings, get_settings
 
 log = logging.getLogger(__name__)
+LLM_FALLBACK = "the LLM enrichment call failed after retries; inferred offline instead"
 
 # the same key persist creates pending skills under: their canonical alias
 STORED_SQL = """
@@ -62,13 +71,15 @@ def _retry_on_database_error(task: Any, task_run: Any, state: Any) -> bool:
 
 @task(name="enrich", cache_policy=NONE, retries=2, retry_delay_seconds=5,
       retry_condition_fn=_retry_on_database_error)
-def enrich_new_skills(batch: list[JDState]) -> tuple[list[JDState], dict[str, Enrichment]]:
+def enrich_new_skills(batch: list[JDState], run_id: str | None = None
+                      ) -> tuple[list[JDState], dict[str, Enrichment]]:
     settings = get_settings()
-    return batch, enrich_batch(batch, get_snapshot(settings), settings)
+    return batch, enrich_batch(batch, get_snapshot(settings), settings, run_id)
 
 
 def enrich_batch(
-    batch: list[JDState], snapshot: CatalogSnapshot, settings: Settings
+    batch: list[JDState], snapshot: CatalogSnapshot, settings: Settings,
+    run_id: str | None = None,
 ) -> dict[str, Enrichment]:
     started = time.perf_counter()
     names = new_skill_names(batch)
@@ -79,19 +90,46 @@ def enrich_batch(
     todo = list(contexts.values())
     by_name = nearest_by_name([ctx.name for ctx in todo], snapshot)
     placed = place_new_skills(todo, by_name, snapshot, settings.dimension_reuse_threshold)
+    described = (_describe_with_llm(todo, placed, snapshot, settings, run_id)
+                 if settings.backend == "llm" else {})
+    out.update(described)
     for ctx, neighbours, (placement, proposal) in zip(todo, by_name, placed, strict=True):
+        if ctx.normalized in described:
+            continue
         try:
             fields = infer_fields(ctx, neighbours, snapshot)
         except Exception as e:  # noqa: BLE001 - one skill's failure must not sink its batch
             _quarantine_mentions(batch, ctx, e)
             continue
         fields["proposed_dimension"] = proposal
+        if settings.backend == "llm":
+            fields["llm_fallback"] = LLM_FALLBACK
         out[ctx.normalized] = Enrichment(normalized=ctx.normalized, name=ctx.name,
                                          fields=fields, placement=placement, source="offline")
-    log.info("enrich: %d new skills (%d cached, %d inferred, %d reused a catalog dimension) "
-             "in %.3fs", len(names), len(names) - len(todo), len(todo),
-             sum(p.reused for p, _ in placed), time.perf_counter() - started)
+    log.info("enrich: %d new skills (%d cached, %d by the LLM, %d inferred offline, %d reused "
+             "a catalog dimension) in %.3fs", len(names), len(names) - len(todo),
+             len(described), len(todo) - len(described),
+             sum(e.placement.reused for k, e in out.items() if k in contexts),
+             time.perf_counter() - started)
     return out
+
+
+def _describe_with_llm(
+    todo: list[NewSkillContext], placed: list[tuple[Placement, dict[str, Any] | None]],
+    snapshot: CatalogSnapshot, settings: Settings, run_id: str | None,
+) -> dict[str, Enrichment]:
+    """One LLM call per distinct new skill; the skills whose call failed are absent."""
+    from jdskills.llm.backend import enrich_batch as llm_enrich_batch
+    from jdskills.llm.convert import to_enrichment
+    from jdskills.llm.inputs import dimension_candidates, new_skill_input
+
+    rows = catalog_rows(snapshot)
+    skills = {ctx.normalized: new_skill_input(ctx, rows.skill_name) for ctx in todo}
+    candidates = {ctx.normalized: dimension_candidates(placement.nearest)
+                  for ctx, (placement, _) in zip(todo, placed, strict=True)}
+    answers = llm_enrich_batch(list(skills.values()), candidates, run_id, settings=settings)
+    return {key: to_enrichment(skills[key], answer, candidates[key])
+            for key, answer in answers.items()}
 
 
 def load_stored_enrichments(names: list[str], settings: Settings) -> dict[str, Enrichment]:

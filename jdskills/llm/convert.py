@@ -125,7 +125,8 @@ def to_extracted_skills(text: str, out: ParseExtractOutput, sections: list[Secti
         if not key or len(name) > 80 or len(name.split()) > MAX_SKILL_WORDS:
             log.info("skill %r dropped: not a skill name", name[:100])
             continue
-        span = finder.find(skill.evidence) or finder.find(name, whole_words=True)
+        span = (finder.find(skill.evidence) if skill.evidence else None) \
+            or finder.find(name, whole_words=True)
         if span is None:
             log.info("skill %r dropped: neither it nor its evidence is in the JD", name)
             continue
@@ -197,7 +198,9 @@ def to_enrichment(skill: NewSkillInput, out: EnrichmentOutput,
         "in_scope": proposal.in_scope if proposal else skill.name,
         "out_of_scope": proposal.out_of_scope if proposal else "",
         "exemplars": [skill.name], "status": "pending",
-        "review_log": [{"action": "proposed", "by": PROVENANCE, "nearest": nearest}]}
+        "review_log": {"proposed_by": PROVENANCE, "keep_merge": [
+            {**c, "decision": "keep", "reason": "the model found no candidate close enough"}
+            for c in nearest]}}
     placement = Placement(normalized=skill.normalized, name=skill.name, dimension_slug=slug,
                           dimension_name=name, reused=False, score=place.confidence,
                           nearest=nearest)

@@ -3,7 +3,8 @@ must choose from, and the new skills to describe."""
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections import Counter
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Protocol
 
@@ -38,6 +39,38 @@ class NewSkillInput:
     name: str
     evidence: tuple[str, ...] = ()
     co_mentioned: tuple[str, ...] = ()
+
+
+class _NewSkillLike(Protocol):
+    """What the offline enrich stage gathered about a new skill (``NewSkillContext``)."""
+
+    normalized: str
+    evidence: list[str]
+    co_mentioned: Counter[int]
+    co_new: Counter[str]
+
+    @property
+    def name(self) -> str: ...
+
+
+MAX_CO_MENTIONED = 10
+
+
+def new_skill_input(ctx: _NewSkillLike, skill_name: Callable[[int], str]) -> NewSkillInput:
+    """The enrichment input of one new skill: its sentences, and the names of the catalog
+    skills (most often first) and other new skills mentioned with it."""
+    names = [skill_name(sid) for sid, _ in ctx.co_mentioned.most_common(MAX_CO_MENTIONED)]
+    names += [n for n, _ in ctx.co_new.most_common(MAX_CO_MENTIONED)]
+    return NewSkillInput(normalized=ctx.normalized, name=ctx.name,
+                         evidence=tuple(ctx.evidence),
+                         co_mentioned=tuple(dict.fromkeys(names))[:MAX_CO_MENTIONED])
+
+
+def dimension_candidates(nearest: Sequence[Mapping[str, Any]]) -> list[DimensionCandidate]:
+    """Candidates from a placement's ``nearest`` list (catalog dimensions, best first);
+    pending ones are never offered."""
+    return [DimensionCandidate(slug=str(d["slug"]), name=str(d["name"])) for d in nearest
+            if not str(d["slug"]).startswith("pending/")]
 
 
 class _RoleLike(Protocol):

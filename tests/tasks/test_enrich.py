@@ -330,3 +330,75 @@ def test_relations_weigh_purpose_above_list_above_sentence() -> None:
     # Triton is listed with Pallas across "(JAX) or": a list peer, not the kernels' tool
     peers = {**known, "pallas": {"pallas"}}
     assert dict(relations(window, {"triton"}, peers))["pallas"] == LIST
+
+
+# --- the LLM backend, through the local OpenAI-compatible server --------------------------
+@pytest.fixture(scope="module")
+def llm_server():
+    from llm_server import LLMServer
+
+    server = LLMServer().start()
+    yield server
+    server.stop()
+
+
+def llm_settings(settings: Settings, server) -> Settings:
+    from llm_server import TEST_API_KEY
+    from pydantic import SecretStr
+
+    return settings.model_copy(update={
+        "backend": "llm", "openai_api_key": SecretStr(TEST_API_KEY), "openai_base_url": server.url,
+        "llm_max_attempts": 2, "llm_backoff_initial_s": 0.01, "llm_backoff_max_s": 0.02})
+
+
+def enrich_requests(server, skill: str) -> list[dict]:
+    return [r for r in server.requests
+            if r["response_format"]["json_schema"]["name"] == "EnrichmentOutput"
+            and f"Skill: {skill}\n" in r["messages"][1]["content"]]
+
+
+def test_llm_mode_one_call_per_new_skill_and_offline_fallback(snapshot, settings,
+                                                               llm_server) -> None:
+    s = llm_settings(settings, llm_server)
+    llm_server.reset()
+    llm_server.inject("500", "500", match="Skill: Mosaic GPU")  # both attempts fail
+    batch = [jd(f"jd-{i}", f"Job {i}. Write custom GPU kernels with Pallas and JAX, and "
+                "tune them with Mosaic GPU.", [("custom GPU kernels", 6), ("JAX", 1)],
+                ["Pallas", "Mosaic GPU"]) for i in range(50)]
+    out = enrich_batch(batch, snapshot, s, "run-llm-enrich")
+    assert set(out) == {"pallas", "mosaic gpu"}
+    assert len(enrich_requests(llm_server, "Pallas")) == 1  # 50 JDs, one call
+    [asked] = enrich_requests(llm_server, "Pallas")
+    user = asked["messages"][1]["content"]
+    assert "JAX" in user.split("Also seen with:")[1].splitlines()[0]  # co-mentioned
+    allowed = asked["response_format"]["json_schema"]["schema"]["$defs"]["PlacementOut"][
+        "properties"]["dimension_slug"]["enum"]
+    assert "gpu-programming" in allowed and "new" in allowed  # the offline nearest
+    assert not any(a.startswith("pending/") for a in allowed)
+    pallas = out["pallas"]
+    assert pallas.source == "llm" and pallas.fields["provenance"] == "llm"
+    assert 0 <= pallas.fields["confidence"] <= 1
+    assert pallas.placement.dimension_slug in set(allowed) - {"new"} \
+        or pallas.placement.dimension_slug.startswith("pending/")
+    mosaic = out["mosaic gpu"]  # its call failed: inferred offline, and it says so
+    assert mosaic.source == "offline"
+    assert mosaic.fields["provenance"] == "offline-nearest-neighbours"
+    assert mosaic.fields["confidence"] <= 0.5 and "llm_fallback" in mosaic.fields
+    assert all(state.active for state in batch)  # nobody quarantined for it
+    with psycopg.connect(s.database_url.replace("+psycopg", "")) as conn:  # type: ignore[union-attr]
+        rows = conn.execute("SELECT stage, error IS NOT NULL FROM llm_call WHERE run_id = %s "
+                            "ORDER BY id", ("run-llm-enrich",)).fetchall()
+    assert sorted(rows) == [("enrich", False), ("enrich", True)]
+
+
+def test_llm_mode_skips_skills_stored_by_an_earlier_run(snapshot, settings, migrated_db,
+                                                        llm_server) -> None:
+    s = llm_settings(settings, llm_server)
+    store_pending_skill(migrated_db, "Pallas", {"placement": SENTINEL_PLACEMENT,
+                                                "provenance": "llm"})
+    llm_server.reset()
+    batch = [jd("a", "Write custom GPU kernels with Pallas and JAX.",
+                [("custom GPU kernels", 6), ("JAX", 1)], ["Pallas"])]
+    out = enrich_batch(batch, snapshot, s, "run-stored")
+    assert out["pallas"].cached is True and out["pallas"].source == "llm"
+    assert llm_server.counts["chat"] == 0
