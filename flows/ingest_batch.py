@@ -89,11 +89,11 @@ def analyse_chunk(records: list[JDRecord], run_id: str | None = None) -> Analyse
     batch = gate("extract", timer.timed("extract", extract_skills, quote(batch)))
     batch = gate("match", timer.timed("match", match_skills, quote(batch)))
     batch = gate("classify", timer.timed("classify", classify_roles, quote(batch), run_id))
-    batch, enrichments = timer.timed("enrich", enrich_new_skills, quote(batch))
+    batch, enrichments = timer.timed("enrich", enrich_new_skills, quote(batch), run_id)
     batch, learning = timer.timed("link", link_dimensions, quote(batch), quote(enrichments))
     batch = gate("link", batch)
     batch = gate("persist", timer.timed("summarize", summarize_jds, quote(batch),
-                                        quote(enrichments)))
+                                        quote(enrichments), run_id))
     return AnalysedChunk(batch, enrichments, learning, dict(timer.stage_seconds), gates.results)
 
 

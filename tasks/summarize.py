@@ -9,6 +9,10 @@ cluster: the most specific of the role's dimensions it is linked to (catalog ``s
 for a new skill its placement as the link stage recorded it) — a 25-skill "Deep Learning
 Frameworks" rather than the 900-skill taxonomy bucket "AI/ML" — else cross-cutting. Clusters
 are ordered by role weight.
+
+With the LLM backend and ``settings.llm_summarize``, the model then rewrites nature of work,
+tech maturity and the AI flags of each JD (one cached call per JD; the clusters stay these);
+a JD whose call failed keeps its offline summary. ``summary["source"]`` says which it is.
 """
 
 from __future__ import annotations
@@ -25,17 +29,24 @@ from jdskills.offline.summary import SkillFacts, ai_flags, nature_of_work, tech_
 from jdskills.pipeline.catalog_snapshot import CatalogSnapshot, get_snapshot
 from jdskills.pipeline.responsibilities import kra_text, split_statements
 from jdskills.pipeline.state import Enrichment, JDState, SkillMatch, for_each_active
+from jdskills.settings import get_settings
 
 CROSS_CUTTING = {"dimension": "cross-cutting", "name": "Cross-cutting"}
 
 
 @task(name="summarize", cache_policy=NONE)
 def summarize_jds(
-    batch: list[JDState], enrichments: Mapping[str, Enrichment] | None = None
+    batch: list[JDState], enrichments: Mapping[str, Enrichment] | None = None,
+    run_id: str | None = None,
 ) -> list[JDState]:
-    snapshot = get_snapshot()
+    settings = get_settings()
+    snapshot = get_snapshot(settings)
     for_each_active(batch, "summarize",
                     lambda s: setattr(s, "summary", summarize_jd(s, snapshot, enrichments)))
+    if settings.backend == "llm" and settings.llm_summarize:
+        from jdskills.llm.backend import summarize_batch
+
+        summarize_batch(batch, run_id, settings=settings)
     return batch
 
 
@@ -53,6 +64,7 @@ def summarize_jd(state: JDState, snapshot: CatalogSnapshot,
         "ai_index": sum(flags.values()),
         "ai_flags": flags,
         "clusters": skill_clusters(state, skills, snapshot, placements),
+        "source": "offline",
     }
 
 

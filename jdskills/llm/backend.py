@@ -205,5 +205,5 @@ def summarize_batch(states: list[JDState], run_id: str | None, *,
             continue
         assert isinstance(result.parsed, SummaryOutput)
         state.summary = {**(state.summary or {}),
-                         **summary_fields(result.parsed, state.record.text)}
+                         **summary_fields(result.parsed, state.record.text), "source": "llm"}
     return states
