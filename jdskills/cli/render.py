@@ -19,6 +19,14 @@ def render_run(console: Console, run: dict[str, Any]) -> None:
     t.add_row("decisions", "  ".join(f"{k}: {v}" for k, v in c.get("decisions", {}).items()))
     t.add_row("queue entries", "  ".join(f"{k}: {v}" for k, v in
                                          c.get("queue_entries", {}).items()) or "none")
+    llm = {k: run.get(k, c.get(k)) for k in ("llm_calls", "cache_hits", "tokens_in",
+                                             "tokens_out", "cost_usd")}
+    if llm["llm_calls"]:
+        t.add_row("llm calls", f"{llm['llm_calls']:,} ({llm['cache_hits']:,} cache hits)  "
+                  + "  ".join(f"{stage}: {v['calls']}" for stage, v in
+                              (c.get("llm_by_stage") or {}).items()))
+        t.add_row("llm tokens", f"in {llm['tokens_in']:,}  out {llm['tokens_out']:,}")
+        t.add_row("llm cost", f"${llm['cost_usd']:.6f}")
     for suite, q in (run.get("data_quality") or {}).items():
         if not isinstance(q, dict):  # a live run's summary: "failed/evaluated" strings
             t.add_row(f"dq {suite}", str(q))

@@ -30,12 +30,12 @@ from prefect.artifacts import (
 from jdskills import db
 from jdskills.normalize import normalize_alias
 from jdskills.pipeline.jd_markdown import render_jd_markdown
+from jdskills.pipeline.run_record import LLM_FIELDS, llm_totals
 from jdskills.reports import jd_report
 
 SUMMARY_KEY = "ingest-batch-summary"
 PROGRESS_KEY = "ingest-batch-progress"
 JD_REPORT_SAMPLE = 20
-LLM_FIELDS = ("llm_calls", "cache_hits", "tokens_in", "tokens_out", "cost_usd")
 
 
 def artifact_key(text: str) -> str:
@@ -70,13 +70,8 @@ class RunProgress:
 
 
 def llm_usage(conn: psycopg.Connection, run_id: str) -> dict[str, Any]:
-    row = conn.execute(
-        "SELECT count(*), count(*) FILTER (WHERE cache_hit), coalesce(sum(tokens_in), 0), "
-        "coalesce(sum(tokens_out), 0), coalesce(sum(cost_usd), 0) FROM llm_call "
-        "WHERE run_id = %s", (run_id,)).fetchone()
-    assert row is not None
-    return dict(zip(LLM_FIELDS, (int(row[0]), int(row[1]), int(row[2]), int(row[3]),
-                                 round(float(row[4]), 6)), strict=True))
+    totals = llm_totals(conn, run_id)
+    return {k: totals[k] for k in LLM_FIELDS}
 
 
 def summary_rows(result: Mapping[str, Any], stage_seconds: Mapping[str, float],
