@@ -64,8 +64,11 @@ def _window(text: str, start: int, end: int, words: int = 3) -> str:
     return " ".join([*left, text[start:end], *right])
 
 
-def find_evidence(text: str, name: str) -> str:
-    """A short verbatim fragment naming ``name`` (spacing-tolerant, then its initials)."""
+def find_evidence(text: str, name: str) -> str | None:
+    """What the parse_extract prompt asks for: null when the JD writes the name as is, else
+    a short verbatim fragment naming it (spacing-tolerant, then its initials)."""
+    if re.search(rf"(?<![\w.+#]){re.escape(name)}(?![\w+#])", text, re.IGNORECASE):
+        return None
     loose = r"\s?".join(re.escape(c) for c in name.replace(" ", ""))
     m = re.search(loose, text, re.IGNORECASE)
     if m is None and " " in name:
@@ -152,7 +155,7 @@ def _rules_parse(text: str) -> dict[str, Any]:
         line = text[text.rfind("\n", 0, m.start()) + 1:text.find("\n", m.end()) % (len(text) + 1)]
         secondary = bool(_NICE.search(line)) or any(a <= m.start() < b for a, b in nice)
         out["skills"].append({"name": name, "is_primary": not secondary,
-                              "evidence": _window(text, m.start(), m.end())})
+                              "evidence": None})  # found as written: no quote needed
     return out
 
 

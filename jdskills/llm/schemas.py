@@ -108,7 +108,8 @@ class DomainOut(_Out):
 class SkillOut(_Out):
     name: str = Field(description="canonical name, 1-4 words ('PyTorch' for 'Py Torch')")
     is_primary: bool = Field(description="true if required/core, false if nice-to-have")
-    evidence: str = Field(description="shortest verbatim JD fragment naming it, <=8 words")
+    evidence: str | None = Field(description="null if the JD writes the name as is; else "
+                                             "the shortest verbatim fragment naming it")
 
 
 class ParseExtractOutput(_Out):

@@ -75,7 +75,7 @@ def test_seed_jd_is_parsed_and_its_skills_extracted(
     [row] = llm_rows()
     assert (row["stage"], row["model"], row["run_id"]) == ("parse_extract", "gpt-4.1-nano",
                                                            "run-1")
-    assert row["prompt_version"] == "parse_extract.v1" and row["tokens_in"] <= 3000
+    assert row["prompt_version"] == "parse_extract.v2" and row["tokens_in"] <= 3000
 
 
 @needs_seed
