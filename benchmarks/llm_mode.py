@@ -6,12 +6,15 @@ Postgres, and prints: sequential LLM round trips per JD, tokens per JD, cost per
 list prices of two models, the cache hit rate of the second run and JDs/s.
 
 Classification is simulated (every ``--case-b-every``-th JD is case B among three catalog
-roles) and new skills are the extracted names the shipped catalog has no alias for. Prompt
-tokens are counted as the real API would bill them (messages plus the JSON schema) with
-tiktoken when its o200k file is cached, else the approximation of ``jdskills.llm.tokens``;
-output tokens are those of the test model's answers, which follow the prompts' length rules.
+roles, described by their archetype as the classify stage does) and new skills are the
+extracted names the shipped catalog has no alias for, each offered its three nearest catalog
+dimensions by name and slug, as the enrich stage does. Prompt tokens are counted as the API
+bills them (messages plus the JSON schema) with the model's own BPE encoding (bpe-openai,
+offline); output tokens are those of the test model's answers, which follow the prompts'
+rules (e.g. no evidence quote for a skill the JD names as written).
 
     .venv/bin/python benchmarks/llm_mode.py [--n 68] [--latency 0.4] [--concurrency 8]
+        [--summarize] [--models gpt-4.1-nano,gpt-4.1-mini]
 """
 
 from __future__ import annotations
@@ -67,7 +70,7 @@ def catalog_aliases() -> set[str]:
 def dimensions() -> list[tuple[set[str], DimensionCandidate]]:
     with gzip.open(CATALOG / "dimensions.csv.gz", "rt", encoding="utf-8") as fh:
         return [(set(normalize_alias(r["name"]).split()),
-                 DimensionCandidate(r["slug"], r["name"], r["description"][:160]))
+                 DimensionCandidate(r["slug"], r["name"]))
                 for r in csv.DictReader(fh)]
 
 
@@ -89,7 +92,7 @@ def case_b_candidates(states: list[JDState], every: int) -> dict[str, list[RoleC
         state.decision = Decision(case="B", role_id=1, role_slug=picked[0]["slug"],
                                   role_name=picked[0]["name"], confidence=0.4, signals={},
                                   rationale="simulated case B")
-        out[state.jd_id] = [RoleCandidate(n + 1, r["slug"], r["name"], r["description"][:160],
+        out[state.jd_id] = [RoleCandidate(n + 1, r["slug"], r["name"], r.get("archetype"),
                                           {"skill": 0.4 - n / 10, "title": 0.3 + n / 10})
                             for n, r in enumerate(picked)]
     return out
@@ -112,7 +115,7 @@ def run(states: list[JDState], run_id: str, settings: Settings, args: argparse.N
     if args.summarize:
         backend.summarize_batch(states, run_id, settings=settings)
     return {"seconds": time.perf_counter() - started, "case_b": len(candidates),
-            "new_skills": len(new)}
+            "new_skills": len(new), "summarize": args.summarize}
 
 
 def calls(url: str, run_id: str) -> list[dict[str, Any]]:
@@ -123,12 +126,16 @@ def calls(url: str, run_id: str) -> list[dict[str, Any]]:
 def report(rows: list[dict[str, Any]], n: int, info: dict[str, Any], s: Settings,
            models: list[str]) -> None:
     by_stage = Counter(r["stage"] for r in rows)
+    hits = sum(r["cache_hit"] for r in rows)
     tin, tout = sum(r["tokens_in"] for r in rows), sum(r["tokens_out"] for r in rows)
-    print(f"  wall {info['seconds']:.2f}s → {n / info['seconds']:.1f} JDs/s; calls {dict(by_stage)}"
-          f"; cache hits {sum(r['cache_hit'] for r in rows)}/{len(rows)}")
-    print(f"  sequential round trips per JD: 1 (parse+extract) + 1 for case B "
-          f"({info['case_b']}/{n} JDs) → mean {1 + info['case_b'] / n:.2f}, max 2"
-          f"; enrichment: {info['new_skills']} distinct new skills, once each")
+    print(f"  JDs/s: {n / info['seconds']:.1f} (wall {info['seconds']:.2f}s); calls "
+          f"{dict(by_stage)}; cache hits {hits}/{len(rows)} "
+          f"({100 * hits / max(len(rows), 1):.0f}%)")
+    per_jd = 1 + info["case_b"] / n + (1 if info["summarize"] else 0)
+    print(f"  sequential round trips per JD: parse+extract 1, adjudication 1 for case B "
+          f"({info['case_b']}/{n} JDs){', summary 1' if info['summarize'] else ''} → mean "
+          f"{per_jd:.2f}, max {2 + int(info['summarize'])}; enrichment: {info['new_skills']} "
+          "distinct new skills, one call each, shared by every JD that names them")
     for stage in sorted(by_stage):
         sr = [r for r in rows if r["stage"] == stage and not r["cache_hit"]]
         if sr:
@@ -136,7 +143,7 @@ def report(rows: list[dict[str, Any]], n: int, info: dict[str, Any], s: Settings
                   f"  out {sum(r['tokens_out'] for r in sr) / len(sr):5.0f}")
     pe = [r for r in rows if r["stage"] == "parse_extract"]
     pe_in, pe_out = sum(r["tokens_in"] for r in pe), sum(r["tokens_out"] for r in pe)
-    print(f"  tokens per JD (all stages): {(tin + tout) / n:.0f} (in {tin / n:.0f}, out "
+    print(f"  tokens per JD (all stages): {(tin + tout) / n:.0f} (prompt {tin / n:.0f}, output "
           f"{tout / n:.0f}); parse+extract alone: {(pe_in + pe_out) / n:.0f}")
     print(f"  cost per JD as configured ({s.llm_model_small} small / {s.llm_model_strong} "
           f"strong): ${sum(r['cost_usd'] for r in rows) / n:.6f}")
@@ -185,7 +192,9 @@ def main() -> None:
                      database_url=url, llm_concurrency=args.concurrency)
         known, dims = catalog_aliases(), dimensions()
         print(f"LLM mode: {args.n} sample JDs, simulated latency {args.latency}s/call, "
-              f"concurrency {args.concurrency}, tokenizer: {tokenizer_name()}")
+              f"concurrency {args.concurrency}; tokenizers: " + ", ".join(
+                  f"{m} {tokenizer_name(m)}" for m in dict.fromkeys(
+                      [s.llm_model_small, s.llm_model_strong, *args.models.split(",")])))
         for label, run_id in (("cold run", "bench-cold"), ("warm run (re-run)", "bench-warm")):
             before = http_requests(server_url)
             info = run(load_states(args.n), run_id, s, args, known, dims)
