@@ -43,6 +43,7 @@ from jdskills.records import JDRecord, RejectedInput
 from jdskills.settings import Settings
 
 HEAD_BYTES = 8192
+READ_BUFFER = 1 << 20  # bytes per read from object storage
 # errors that mean "this file cannot be (further) read": I/O, permissions, corrupt gzip,
 # broken parquet. Everything else is a bug and propagates.
 READ_ERRORS = (OSError, EOFError, zlib.error, pa.ArrowException)
@@ -131,7 +132,11 @@ def _iter_items(
     with fs.open(path, "rb") as raw:
         gzipped = raw.read(2) == GZIP_MAGIC
         raw.seek(0)
-        stream = cast(IO[bytes], gzip.GzipFile(fileobj=raw, mode="rb") if gzipped else raw)
+        # fsspec's own readline copies a whole block per line (quadratic on remote files):
+        # line reads go through a standard buffer instead
+        buffered = io.BufferedReader(raw, buffer_size=READ_BUFFER)  # type: ignore[arg-type]
+        stream = cast(IO[bytes], gzip.GzipFile(fileobj=buffered, mode="rb") if gzipped
+                      else buffered)
         head = stream.read(HEAD_BYTES)
         if not head:
             return
