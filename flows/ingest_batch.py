@@ -2,18 +2,26 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
+from functools import partial
 from typing import Any
 
 from prefect import flow, runtime, task
 from prefect.cache_policies import NONE
 from prefect.utilities.annotations import quote
 
+from jdskills.ingest import IngestIncompleteError, StorageReadError
 from jdskills.pipeline.artifacts import RunProgress, publish_run_artifacts, publish_run_summary
 from jdskills.pipeline.catalog_snapshot import current_version
 from jdskills.pipeline.quality import ChunkGates, publish_quality_artifacts
 from jdskills.pipeline.run_record import finish_run, start_run
-from jdskills.pipeline.runners import results_in_order, settings_task_runner, warm_catalog_snapshot
+from jdskills.pipeline.runners import (
+    OrderedWrites,
+    results_in_order,
+    settings_task_runner,
+    warm_catalog_snapshot,
+)
 from jdskills.pipeline.state import Enrichment, JDState
 from jdskills.pipeline.tally import RunTally
 from jdskills.records import JDRecord
@@ -35,23 +43,41 @@ def ingest_batch(uri: str = SAMPLE_BATCH_URI, chunk_size: int | None = None) -> 
     size = chunk_size or get_settings().chunk_size
     run_id = start_run("ingest_batch", {"uri": uri, "chunk_size": size}, _flow_run_id())
     tally = RunTally()
+    # chunk n+1 is analysed while chunk n is written; the new skills enriched so far in the
+    # run go to the next chunks, so none is enriched twice though not written yet
+    writes = OrderedWrites(persist_batch, background=True)
+    known: dict[str, Enrichment] = {}
     try:
         version = current_version()
         plan = tally.timed("ingest", plan_files, uri)
         tally.add_skipped_files(plan.jds_in_done_files, len(plan.done_before))
         progress = RunProgress(len(plan.to_read))
+        unread: list[str] = []
         for i, f in enumerate(plan.to_read):
-            got = tally.timed("ingest", ingest_file, run_id, f)
+            try:
+                got = tally.timed("ingest", ingest_file, run_id, f)
+            except StorageReadError as e:  # after the task's retries: not done, next run
+                unread.append(str(e))
+                continue
             tally.add_ingest(len(got.records), len(got.rejected), got.skipped_ids, got.duplicates)
             tally.timed("persist", persist_rejected_inputs, run_id, got.rejected)
             chunks = [got.records[s:s + size] for s in range(0, len(got.records), size)]
             for n, chunk in enumerate(results_in_order(analyse_chunk, chunks, run_id=run_id,
+                                                       known=quote(known),
                                                        prepare_workers=warm_catalog_snapshot), 1):
-                persist_chunk(run_id, chunk, version, tally)
-                progress.chunk_done(i, n, len(chunks))
+                known.update(chunk.enrichments)
+                persist_chunk(run_id, chunk, version, tally, writes,
+                              then=partial(progress.chunk_done, i, n, len(chunks)))
+            writes.wait()
             mark_file_done(got)
         progress.finish()
+        if unread:
+            raise IngestIncompleteError(unread)
     except BaseException as e:
+        try:
+            writes.wait()  # a chunk already written counts in the run record
+        except BaseException:  # noqa: BLE001 - the first error is the one reported
+            pass
         record = finish_run(run_id, tally.summary(), tally.jd_ids, dict(tally.stage_seconds),
                             error=f"{type(e).__name__}: {e}", data_quality=tally.quality)
         publish_quality_artifacts(tally.quality)
@@ -75,7 +101,8 @@ class AnalysedChunk:
 
 
 @task(name="analyse-chunk", cache_policy=NONE)
-def analyse_chunk(records: list[JDRecord], run_id: str | None = None) -> AnalysedChunk:
+def analyse_chunk(records: list[JDRecord], run_id: str | None = None,
+                  known: dict[str, Enrichment] | None = None) -> AnalysedChunk:
     """Stages 1–7 for one chunk, in order, with a data-quality gate after each boundary
     (on a Dask worker when the run has a cluster)."""
     timer = RunTally()
@@ -89,7 +116,8 @@ def analyse_chunk(records: list[JDRecord], run_id: str | None = None) -> Analyse
     batch = gate("extract", timer.timed("extract", extract_skills, quote(batch)))
     batch = gate("match", timer.timed("match", match_skills, quote(batch)))
     batch = gate("classify", timer.timed("classify", classify_roles, quote(batch), run_id))
-    batch, enrichments = timer.timed("enrich", enrich_new_skills, quote(batch), run_id)
+    batch, enrichments = timer.timed("enrich", enrich_new_skills, quote(batch), run_id,
+                                     quote(known))
     batch, learning = timer.timed("link", link_dimensions, quote(batch), quote(enrichments))
     batch = gate("link", batch)
     batch = gate("persist", timer.timed("summarize", summarize_jds, quote(batch),
@@ -97,13 +125,23 @@ def analyse_chunk(records: list[JDRecord], run_id: str | None = None) -> Analyse
     return AnalysedChunk(batch, enrichments, learning, dict(timer.stage_seconds), gates.results)
 
 
-def persist_chunk(run_id: str, chunk: AnalysedChunk, version: int, tally: RunTally) -> None:
-    """Stage 8 for one analysed chunk, in the flow's process and in chunk order."""
+def persist_chunk(run_id: str, chunk: AnalysedChunk, version: int, tally: RunTally,
+                  writes: OrderedWrites | None = None,
+                  then: Callable[[], Any] | None = None) -> None:
+    """Stage 8 for one analysed chunk, in chunk order: through ``writes`` (in the background
+    while the next chunk is analysed) or inline; the rows written go into the tally."""
     tally.stage_seconds.update(chunk.stage_seconds)  # type: ignore[arg-type]
     tally.add_quality(chunk.quality)
-    written = tally.timed("persist", persist_batch, run_id, quote(chunk.batch),
-                          quote(chunk.enrichments), quote(chunk.learning), version)
-    tally.add_chunk(written, [s.jd_id for s in chunk.batch])
+
+    def written(counts: dict[str, int], seconds: float) -> None:
+        tally.stage_seconds["persist"] += seconds
+        tally.add_chunk(counts, [s.jd_id for s in chunk.batch])
+        if then is not None:
+            then()
+
+    (writes or OrderedWrites(persist_batch, background=False)).submit(
+        run_id, quote(chunk.batch), quote(chunk.enrichments), quote(chunk.learning), version,
+        on_done=written)
 
 
 def _flow_run_id() -> str | None:

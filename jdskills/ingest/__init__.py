@@ -39,11 +39,13 @@ whitespace-collapsed text. Text longer than ``settings.max_jd_chars`` is truncat
 
 Bad input never raises and never disappears: see ``docs/input-format.md`` for the reject
 reasons (``invalid_json``, ``invalid_record``, ``invalid_csv``, ``missing_text``,
-``empty_text``, ``binary_file``, ``unsupported_format``, ``unreadable_file``).
+``empty_text``, ``binary_file``, ``unsupported_format``, ``unreadable_file``). A failing
+storage (network, timeout, server error) is not bad input: ``StorageReadError`` is raised and
+the file is read again by a later run.
 """
 
 from jdskills.ingest.fields import FIELD_CONVENTION, FieldMapError
-from jdskills.ingest.read import read_batch, read_input_file
+from jdskills.ingest.read import IngestIncompleteError, StorageReadError, read_batch, read_input_file
 from jdskills.ingest.results import DuplicateInput, FileReadResult, IngestWarning
 from jdskills.ingest.storage import (
     InputFile,
@@ -59,7 +61,9 @@ __all__ = [
     "FieldMapError",
     "FileReadResult",
     "IngestWarning",
+    "IngestIncompleteError",
     "InputFile",
+    "StorageReadError",
     "UnsupportedStorageError",
     "content_hash",
     "file_fingerprint",

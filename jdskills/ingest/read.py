@@ -44,9 +44,42 @@ from jdskills.settings import Settings
 
 HEAD_BYTES = 8192
 READ_BUFFER = 1 << 20  # bytes per read from object storage
-# errors that mean "this file cannot be (further) read": I/O, permissions, corrupt gzip,
-# broken parquet. Everything else is a bug and propagates.
-READ_ERRORS = (OSError, EOFError, zlib.error, pa.ArrowException)
+# errors that mean "this file cannot be (further) read" and never will be: gone, no
+# permission, a directory, corrupt or truncated gzip, broken parquet. They become one
+# ``unreadable_file`` reject and the file counts as done.
+READ_ERRORS = (FileNotFoundError, PermissionError, IsADirectoryError, NotADirectoryError,
+               gzip.BadGzipFile, EOFError, zlib.error, pa.ArrowException)
+# errors of the storage rather than the file (network, timeouts, 5xx that s3fs reports as
+# OSError(EIO)): the read may succeed later, so they raise StorageReadError and the file is
+# not marked done. Everything else is a bug and propagates.
+TRANSIENT_ERRORS: tuple[type[BaseException], ...] = (OSError, ConnectionError, TimeoutError)
+try:
+    from botocore.exceptions import BotoCoreError
+
+    TRANSIENT_ERRORS += (BotoCoreError,)
+except ImportError:  # pragma: no cover - s3fs brings botocore
+    pass
+
+
+class StorageReadError(OSError):
+    """The storage failed while a file was read (network, timeout, server error): retry the
+    file later; ``records_read`` records had been read when it failed."""
+
+    def __init__(self, uri: str, cause: BaseException, records_read: int) -> None:
+        super().__init__(f"cannot read {uri} now ({type(cause).__name__}: {cause}); "
+                         f"{records_read} record(s) read before the failure")
+        self.uri = uri
+        self.records_read = records_read
+
+
+class IngestIncompleteError(RuntimeError):
+    """Some files of a batch could not be read because the storage failed; the rest of the
+    batch was processed and those files will be read by the next run."""
+
+    def __init__(self, failures: list[str]) -> None:
+        super().__init__(f"{len(failures)} file(s) not read (storage errors), to be read by "
+                         "the next run: " + "; ".join(failures))
+        self.failures = failures
 _SPACES = re.compile(r"\s+")
 
 
@@ -164,7 +197,9 @@ def read_input_file(
 ) -> FileReadResult:
     """Read one file into JD records. Never raises for bad content: bad items become
     ``rejected`` entries, and a file that cannot be read (any further) adds one
-    ``unreadable_file`` reject while the records read before the failure are kept.
+    ``unreadable_file`` reject while the records read before the failure are kept. A failure
+    of the storage itself (network, timeout, server error) raises StorageReadError instead,
+    so that the file is read again later rather than marked done.
 
     ``seen`` maps jd_id -> where it was first read; pass one mapping to every file of a batch
     to drop duplicates across files (``read_batch`` does). Raises FieldMapError when
@@ -188,6 +223,8 @@ def read_input_file(
             builder.reject(None, "unreadable_file", error=f"{type(e).__name__}: {e}",
                            records_read=len(result.records))
             break
+        except TRANSIENT_ERRORS as e:
+            raise StorageReadError(f.uri, e, len(result.records)) from e
         builder.add(item)
     if stats.fallback_units:
         builder.warn(None, "encoding_fallback", encoding="cp1252", units=stats.fallback_units)

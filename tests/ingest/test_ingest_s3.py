@@ -91,3 +91,30 @@ def test_bad_lines_and_missing_objects_on_s3(partition, s3_settings):
     assert [r.reason for r in gone.rejected] == ["unreadable_file"]
     with pytest.raises(FileNotFoundError):
         list_input_files(f"s3://{bucket}/{key}", settings=s3_settings)
+
+
+def test_a_storage_outage_is_not_a_reject(make_settings):
+    """The server goes away after listing: the read raises StorageReadError (the file is
+    read again by a later run) instead of rejecting the file as unreadable."""
+    import boto3
+    from moto.server import ThreadedMotoServer
+
+    from jdskills.ingest import StorageReadError
+
+    server = ThreadedMotoServer(ip_address="127.0.0.1", port=0, verbose=False)
+    server.start()
+    host, port = server.get_host_and_port()
+    endpoint = f"http://{host}:{port}"
+    try:
+        client = boto3.client("s3", endpoint_url=endpoint, region_name="us-east-1")
+        client.create_bucket(Bucket="outage")
+        client.put_object(Bucket="outage", Key="a.jsonl",
+                          Body=_jsonl({"id": "x1", "text": "Data engineer, Python."}))
+        settings = make_settings(s3_endpoint_url=endpoint)
+        [f] = list_input_files("s3://outage/a.jsonl", settings=settings)
+    finally:
+        server.stop()
+    with pytest.raises(StorageReadError) as err:
+        read_input_file(f, settings=settings)
+    assert err.value.uri == "s3://outage/a.jsonl" and err.value.records_read == 0
+    assert "s3://outage/a.jsonl" in str(err.value)
