@@ -2,7 +2,8 @@
 
 Returns the batch and ``{normalised name: Enrichment}`` for every new skill of its active JDs.
 A name already stored as a pending (or rejected) skill by an earlier batch or run is not
-recomputed: its stored enrichment and placement come back with ``cached=True``. Others are
+recomputed: its stored enrichment and placement come back with ``cached=True``; nor is one an
+earlier chunk of the same run enriched (``known``), which may not be written yet. Others are
 inferred offline from the nearest catalog skills and the JD context
 (:mod:`jdskills.offline.enrich`), once per name however many JDs mention it.
 
@@ -25,6 +26,7 @@ from __future__ import annotations
 
 import logging
 import time
+from collections.abc import Mapping
 from typing import Any
 
 import psycopg
@@ -71,21 +73,25 @@ def _retry_on_database_error(task: Any, task_run: Any, state: Any) -> bool:
 
 @task(name="enrich", cache_policy=NONE, retries=2, retry_delay_seconds=5,
       retry_condition_fn=_retry_on_database_error)
-def enrich_new_skills(batch: list[JDState], run_id: str | None = None
+def enrich_new_skills(batch: list[JDState], run_id: str | None = None,
+                      known: Mapping[str, Enrichment] | None = None,
                       ) -> tuple[list[JDState], dict[str, Enrichment]]:
     settings = get_settings()
-    return batch, enrich_batch(batch, get_snapshot(settings), settings, run_id)
+    return batch, enrich_batch(batch, get_snapshot(settings), settings, run_id, known)
 
 
 def enrich_batch(
     batch: list[JDState], snapshot: CatalogSnapshot, settings: Settings,
-    run_id: str | None = None,
+    run_id: str | None = None, known: Mapping[str, Enrichment] | None = None,
 ) -> dict[str, Enrichment]:
+    """``known``: enrichments this run already made for earlier chunks (maybe not written
+    yet); they are reused as they are, like the stored ones."""
     started = time.perf_counter()
     names = new_skill_names(batch)
     if not names:
         return {}
-    out = load_stored_enrichments(sorted(names), settings)
+    out = {n: known[n] for n in names if known and n in known}
+    out.update(load_stored_enrichments(sorted(n for n in names if n not in out), settings))
     contexts = collect_new_skills(batch, snapshot, skip=out.keys())
     todo = list(contexts.values())
     by_name = nearest_by_name([ctx.name for ctx in todo], snapshot)

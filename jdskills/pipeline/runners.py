@@ -14,7 +14,9 @@ persist stage) sees the same sequence either way.
 
 from __future__ import annotations
 
+import time
 from collections import deque
+from concurrent.futures import ThreadPoolExecutor
 from collections.abc import Callable, Iterable, Iterator
 from typing import Any, TypeVar, cast
 
@@ -22,6 +24,7 @@ from prefect.context import FlowRunContext
 from prefect.futures import PrefectFuture
 from prefect.task_runners import TaskRunner, ThreadPoolTaskRunner
 from prefect.tasks import Task
+from prefect.utilities.annotations import BaseAnnotation
 
 from jdskills.settings import Settings, get_settings
 
@@ -87,8 +90,10 @@ def results_in_order(
     """
     client = _dask_client()
     if client is None:
+        plain = {k: v.unwrap() if isinstance(v, BaseAnnotation) else v
+                 for k, v in kwargs.items()}  # what submit would pass: quote() undone
         for item in items:
-            yield task.fn(item, **kwargs)
+            yield task.fn(item, **plain)
         return
     if prepare_workers is not None:
         client.run(prepare_workers)
@@ -108,3 +113,43 @@ def warm_catalog_snapshot() -> int:
     from jdskills.pipeline.catalog_snapshot import get_snapshot
 
     return get_snapshot().version
+
+
+class OrderedWrites:
+    """Runs a write task once per item, one at a time and in submission order.
+
+    With ``background`` (the flow's thread runner), each write is submitted to the runner and
+    runs while the flow analyses the next chunk; ``submit`` first waits for the previous
+    write, so writes never overlap each other and a failure surfaces at the next ``submit``
+    or ``wait``. Otherwise the write runs inline. Each write's ``on_done(result, seconds)``
+    runs in the caller's thread, in order, once the write is done.
+    """
+
+    def __init__(self, write: Task[..., R] | Callable[..., R], *, background: bool) -> None:
+        self._write = write
+        self._background = background and _dask_client() is None
+        self._pending: tuple[Any, float, Callable[[R, float], Any]] | None = None
+        self._thread: ThreadPoolExecutor | None = None
+
+    def submit(self, *args: Any, on_done: Callable[[R, float], Any]) -> None:
+        self.wait()
+        started = time.perf_counter()
+        if not self._background:
+            result = self._write(*args)
+            on_done(result, time.perf_counter() - started)
+            return
+        if FlowRunContext.get() is not None and isinstance(self._write, Task):
+            future: Any = self._write.submit(*args)  # a task run on the flow's thread runner
+        else:  # outside a flow (a plain function): one background thread
+            if self._thread is None:
+                self._thread = ThreadPoolExecutor(max_workers=1, thread_name_prefix="writes")
+            future = self._thread.submit(self._write, *args)
+        self._pending = (future, started, on_done)
+
+    def wait(self) -> None:
+        """Block until the write in flight (if any) is done and accounted for."""
+        if self._pending is None:
+            return
+        future, started, on_done = self._pending
+        self._pending = None
+        on_done(future.result(), time.perf_counter() - started)
