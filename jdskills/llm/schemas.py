@@ -33,7 +33,8 @@ VersionStrategy = Literal["NOT_APPLICABLE", "MAJOR_VERSIONS", "CONTINUOUS", "UNK
 MaturityLevel = Literal["foundational", "well_known", "specialist", "emerging", "legacy",
                         "unknown"]
 NatureLabel = Literal["Evaluation & content creation", "Building & designing systems",
-                      "Operating & maintaining", "Research", "Analysis & reporting",
+                      "Operating & maintaining", "Security & compliance", "Research",
+                      "Analysis & reporting",
                       "Finance & accounting", "People management",
                       "Sales & business development", "Patient & client care",
                       "Teaching & training", "Coordination & administration", "Unspecified"]

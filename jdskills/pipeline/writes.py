@@ -100,7 +100,7 @@ def upsert_pending_dimensions(conn: psycopg.Connection, enrichments: dict[str, E
         row = conn.execute(
             """INSERT INTO dimension (slug, name, description, in_scope, out_of_scope,
                                       exemplars, status, source, review_log)
-               VALUES (%s, %s, %s, %s, %s, %s, 'pending', 'offline', %s)
+               VALUES (%s, %s, %s, %s, %s, %s, 'pending', %s, %s)
                ON CONFLICT (slug) DO UPDATE SET exemplars = (
                  SELECT jsonb_agg(DISTINCT x) FROM jsonb_array_elements(
                    coalesce(dimension.exemplars, '[]') || EXCLUDED.exemplars) x)
@@ -109,6 +109,7 @@ def upsert_pending_dimensions(conn: psycopg.Connection, enrichments: dict[str, E
              extra.get("description") or f"Proposed dimension for skills such as {e.name}",
              extra.get("in_scope"), extra.get("out_of_scope"),
              json.dumps(sorted({e.name, *(extra.get("exemplars") or [])})),
+             e.source if e.source in SKILL_SOURCE else "offline",
              json.dumps({"nearest": p.nearest, **(extra.get("review_log") or {})},
                         default=str)),
         ).fetchone()

@@ -186,6 +186,11 @@ def test_the_unknown_skill_is_enriched_once_and_stays_pending(
     assert (skill["status"], skill["source"]) == ("pending", "llm")
     assert 0 <= skill["enrichment"]["confidence"] <= 1
     assert skill["enrichment"]["provenance"] == "llm"
+    placed = skill["enrichment"]["placement"]
+    if not placed["reused"]:  # a dimension the model proposed is pending, and says it is llm's
+        [dim] = rows(llm_env, "SELECT status, source FROM dimension WHERE slug = %s",
+                     placed["dimension_slug"])
+        assert (dim["status"], dim["source"]) == ("pending", "llm")
     mentions = rows(llm_env, "SELECT count(*) AS n FROM jd_skill js JOIN skill s ON "
                     "s.id = js.skill_id WHERE s.name = %s", UNKNOWN)[0]["n"]
     assert mentions >= 6
@@ -217,6 +222,11 @@ def test_seed_jd_in_llm_mode(llm_runs: dict[str, Any], llm_env: str) -> None:
                        terms[name]["skill_id"])
         assert skill["status"] == "pending"
         assert skill["enrichment"]["provenance"] == "llm"
+    placed = skill["enrichment"]["placement"]
+    if not placed["reused"]:  # a dimension the model proposed is pending, and says it is llm's
+        [dim] = rows(llm_env, "SELECT status, source FROM dimension WHERE slug = %s",
+                     placed["dimension_slug"])
+        assert (dim["status"], dim["source"]) == ("pending", "llm")
         assert skill["enrichment"]["vendor"] is None
 
 

@@ -234,3 +234,13 @@ def test_a_jd_giving_orders_changes_nothing_outside_the_schema(
     after = _row_counts(llm_db)
     changed = {t for t in after if after[t] != before[t]}
     assert changed <= {"llm_call", "llm_cache"}  # no catalog, queue or JD table was written
+
+
+def test_llm_nature_labels_are_the_offline_ones() -> None:
+    """Both backends label the nature of work from one list (plus the LLM's 'Unspecified')."""
+    import typing
+
+    from jdskills.llm.schemas import NatureLabel
+    from jdskills.offline.summary import NATURE_OF_WORK
+
+    assert set(typing.get_args(NatureLabel)) == {*NATURE_OF_WORK, "Unspecified"}
