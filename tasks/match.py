@@ -123,7 +123,7 @@ def _fuzzy(names: list[str], snapshot: CatalogSnapshot,
     if not queries or not choices:
         return out
     scores = process.cdist(queries, choices, scorer=fuzz.ratio, score_cutoff=60,
-                           dtype=np.uint8, workers=1)
+                           dtype=np.uint8, workers=-1)  # C++ threads, GIL released
     for row_u8, name in zip(scores, queries, strict=True):
         hits = np.flatnonzero(row_u8)  # cdist leaves 0 below the cut-off
         row = row_u8[hits].astype(np.int16)  # negating uint8 would wrap around

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-import json
+import orjson
 from typing import Any
 
 from jdskills.pipeline.state import JDState
@@ -24,7 +24,10 @@ SUMMARY_COLUMNS = ("jd_id", "nature_of_work", "tech_maturity", "ai_index", "ai_f
 
 
 def _j(value: Any) -> str:
-    return json.dumps(value, ensure_ascii=False, default=str)
+    """JSON text of a jsonb column value (orjson: several times faster than json.dumps, the
+    hot spot of persist; NaN/inf become null, which jsonb needs anyway)."""
+    return orjson.dumps(value, default=str,
+                        option=orjson.OPT_NON_STR_KEYS | orjson.OPT_SERIALIZE_NUMPY).decode()
 
 
 def jd_row(s: JDState) -> tuple[Any, ...]:
