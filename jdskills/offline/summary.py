@@ -190,10 +190,13 @@ def verbatim(text: str, quote: str) -> str | None:
     words = quote.split()
     if not words:
         return None
-    m = re.search(r"\s+".join(re.escape(w) for w in words), text)
-    if m is None:
-        return None
-    found_text = m.group(0)
+    if " ".join(words) in text:  # the common case, without compiling a pattern per quote
+        found_text = " ".join(words)
+    else:
+        m = re.search(r"\s+".join(re.escape(w) for w in words), text)
+        if m is None:
+            return None
+        found_text = m.group(0)
     if len(found_text) <= EVIDENCE_CHARS:
         return found_text
     cut = found_text[:EVIDENCE_CHARS]

@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import cached_property
 
 import numpy as np
 from rapidfuzz import fuzz, process
@@ -104,6 +105,11 @@ class TitleIndex:
                    squashed=np.array(["".join(s) for s, _ in parts], dtype=object),
                    vocab=vocab, incidence=incidence)
 
+    @cached_property
+    def dense_incidence(self) -> np.ndarray:
+        """``incidence`` as a dense array (aliases × vocabulary: small) for fast slicing."""
+        return self.incidence.toarray()
+
     def scores(self, key: str) -> np.ndarray:
         """Similarity in [0,1] of one title key to every alias."""
         spec, head = split_title(key)
@@ -117,7 +123,7 @@ class TitleIndex:
             best_per_word = ratios.max(axis=0)
             alias_side = self.incidence @ best_per_word  # alias words that meet a query word
             hit = ratios.any(axis=0)  # only vocabulary words some query word meets matter
-            dense = self.incidence[:, hit].toarray()
+            dense = self.dense_incidence[:, hit]
             query_side = (dense[None, :, :] * ratios[:, None, hit]).max(axis=2).sum(axis=0) \
                 if hit.any() else np.zeros(n)  # query words that meet an alias word
             alias_cover = alias_side / np.maximum(self.spec_len, 1)
