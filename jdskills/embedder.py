@@ -46,6 +46,8 @@ class HashingEmbedder:
         self._char_cache = _CharGramCache(self._chars)
 
     def embed_sparse(self, texts: Sequence[str]) -> sparse.csr_matrix:
+        if not len(texts):
+            return sparse.csr_matrix((0, self.dim), dtype=np.float64)
         words = normalize(self._words.transform(texts))
         chars = normalize(self._char_cache.transform(texts))
         return normalize(words * 0.6 + chars * 0.4)

@@ -118,6 +118,12 @@ class Settings(BaseSettings):
     backfill_max_days: int = Field(
         default=366, ge=1, description="The longest date range one backfill run accepts."
     )
+    snapshot_cache: bool = Field(
+        default=True,
+        description="Keep the catalog snapshot's costly structures (gazetteer, vectors, "
+        "indexes) in data_dir/cache, keyed by a digest of the active catalog, so that a new "
+        "process loads them in about a second instead of building them.",
+    )
     task_runner: Literal["thread", "dask"] = Field(
         default="thread",
         description="thread: stages run in the flow's process; dask: each chunk's stages run "

@@ -47,3 +47,7 @@ def test_embed_shapes() -> None:
     assert e.embed([]).shape == (0, 64)
     out = e.embed(["data engineer", "nurse"])
     assert out.shape == (2, 64) and np.allclose(np.linalg.norm(out, axis=1), 1.0)
+
+
+def test_no_texts_give_an_empty_matrix() -> None:
+    assert HashingEmbedder(dim=64).embed_sparse([]).shape == (0, 64)

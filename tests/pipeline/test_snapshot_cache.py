@@ -1,0 +1,77 @@
+"""The catalog snapshot's on-disk cache: a second process loads the same structures from it;
+any change of the active catalog changes the fingerprint, so a stale file is never used."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import psycopg
+import pytest
+
+from jdskills import db
+from jdskills.pipeline import catalog_snapshot as cs
+from jdskills.settings import Settings
+
+
+def _seed(url: str) -> None:
+    with psycopg.connect(url) as conn:
+        conn.execute("""
+            INSERT INTO skill (id, slug, name, nature, status, source) VALUES
+              (1, 'python', 'Python', 'language', 'active', 'user'),
+              (2, 'pytorch', 'PyTorch', 'tool', 'active', 'user');
+            INSERT INTO skill_alias (skill_id, alias, normalized, squashed, alias_type,
+                                     match_strategy, source) VALUES
+              (1, 'Python', 'python', 'python', 'canonical', 'exact', 'user'),
+              (2, 'PyTorch', 'pytorch', 'pytorch', 'canonical', 'exact', 'user');
+            INSERT INTO catalog_version (source, description) VALUES ('import', 'test');""")
+
+
+@pytest.fixture
+def settings(migrated_db: str, tmp_path: Path) -> Settings:
+    _seed(migrated_db)
+    cs._CACHE.clear()
+    return Settings(_env_file=None, database_url=migrated_db,  # type: ignore[call-arg]
+                    data_dir=tmp_path)
+
+
+def _names(snapshot: cs.CatalogSnapshot) -> set[str]:
+    return set(snapshot.by_normalized)
+
+
+def test_a_new_process_loads_the_snapshot_from_the_cache(settings: Settings) -> None:
+    built = cs.load_snapshot(settings, 1)
+    [cached_file] = (settings.data_dir / "cache").glob("catalog-snapshot-*.pickle")
+    loaded = cs.load_snapshot(settings, 1)  # as another process would: from the file
+    assert loaded is not built
+    assert _names(loaded) == _names(built) == {"python", "pytorch"}
+    assert loaded.skill_names == built.skill_names
+    assert (loaded.skill_vectors != built.skill_vectors).nnz == 0
+    found = {s.name for s in loaded.gazetteer.extract("We use Python and Py Torch daily.", [])}
+    assert {"Python", "PyTorch"} <= found
+    assert "_lock" in loaded.__dict__ and loaded.roles == built.roles
+    assert cached_file.stat().st_size > 0
+
+
+def test_a_catalog_change_is_never_served_from_a_stale_file(settings: Settings) -> None:
+    before = cs.load_snapshot(settings, 1)
+    with db.connect(settings) as conn:
+        conn.execute("INSERT INTO skill_alias (skill_id, alias, normalized, squashed, "
+                     "alias_type, match_strategy, source) VALUES "
+                     "(1, 'Python3', 'python3', 'python3', 'version', 'exact', 'user')")
+    after = cs.load_snapshot(settings, 1)
+    assert "python3" not in _names(before) and "python3" in _names(after)
+    assert len(list((settings.data_dir / "cache").glob("catalog-snapshot-*.pickle"))) == 2
+
+
+def test_a_damaged_cache_file_is_rebuilt(settings: Settings) -> None:
+    cs.load_snapshot(settings, 1)
+    [cached_file] = (settings.data_dir / "cache").glob("catalog-snapshot-*.pickle")
+    cached_file.write_bytes(b"not a pickle")
+    assert _names(cs.load_snapshot(settings, 1)) == {"python", "pytorch"}
+    assert cached_file.read_bytes() != b"not a pickle"
+
+
+def test_the_cache_can_be_switched_off(settings: Settings) -> None:
+    off = settings.model_copy(update={"snapshot_cache": False})
+    assert _names(cs.load_snapshot(off, 1)) == {"python", "pytorch"}
+    assert not (settings.data_dir / "cache").exists()
