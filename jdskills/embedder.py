@@ -2,8 +2,10 @@
 
 The default is dependency-light and needs no fitting: hashed word and character n-gram
 vectors (scikit-learn's HashingVectorizer), L2-normalised. Being stateless, vectors made
-today compare with centroids stored months ago. ``OpenAIEmbedder`` (LLM backend) uses the
-same protocol.
+today compare with centroids stored months ago. With the LLM backend and
+``settings.llm_embedding_model``, :class:`jdskills.llm.embeddings.OpenAIEmbedder` follows the
+same protocol; stage 3 uses it to re-rank its semantic shortlist (``tasks/match.py``). Roles
+(stage 4) and placement (5) use hashed vectors with either backend.
 """
 
 from __future__ import annotations

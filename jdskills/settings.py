@@ -162,7 +162,21 @@ class Settings(BaseSettings):
             "gpt-4o": LLMPrice(input_per_mtok=2.50, output_per_mtok=10.00),
             "gpt-5-nano": LLMPrice(input_per_mtok=0.05, output_per_mtok=0.40),
             "gpt-5-mini": LLMPrice(input_per_mtok=0.25, output_per_mtok=2.00),
+            "text-embedding-3-small": LLMPrice(input_per_mtok=0.02, output_per_mtok=0.0),
+            "text-embedding-3-large": LLMPrice(input_per_mtok=0.13, output_per_mtok=0.0),
+            "text-embedding-ada-002": LLMPrice(input_per_mtok=0.10, output_per_mtok=0.0),
         }
+    )
+    llm_embedding_model: str | None = Field(
+        default=None,
+        description="Embedding model (e.g. 'text-embedding-3-small') through the same client; "
+        "when set, stage 3 re-ranks the hashed-vector semantic shortlist of a name with no "
+        "exact/fuzzy match by the cosine of these embeddings. None: hashed vectors only.",
+    )
+    llm_semantic_match_threshold: float = Field(
+        default=0.80, ge=0, le=1,
+        description="Embedding cosine from which the best re-ranked candidate is a semantic "
+        "match (only with llm_embedding_model).",
     )
     llm_concurrency: int = Field(default=8, ge=1, description="Concurrent requests per client.")
     llm_timeout_s: float = Field(default=60.0, gt=0, description="Per HTTP request.")

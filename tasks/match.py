@@ -1,7 +1,11 @@
 """Stage 3 — match: extracted skill names → catalog skills.
 
 Order: exact normalised alias → squashed alias ("py torch" = "pytorch") → fuzzy alias
-(rapidfuzz) → semantic (hashed n-gram vectors) → new. Gazetteer hits already carry their
+(rapidfuzz) → semantic (hashed n-gram vectors) → new. With the LLM backend and
+``settings.llm_embedding_model``, the semantic tier's hashed vectors only shortlist
+``RERANK_SHORTLIST`` skills per name; OpenAI embeddings re-rank them
+(:mod:`jdskills.llm.rerank`) against ``llm_semantic_match_threshold``, and when the embeddings
+fail the hashed-vector decision stands. Gazetteer hits already carry their
 catalog id and count as exact. Names that need fuzzy or semantic matching are resolved once
 per chunk in one vectorised pass (and remembered for the rest of the run). A confident
 fuzzy/semantic match is flagged for the persist stage to store as a new alias.
@@ -9,6 +13,7 @@ fuzzy/semantic match is flagged for the persist stage to store as a new alias.
 
 from __future__ import annotations
 
+import logging
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -18,6 +23,7 @@ from prefect.cache_policies import NONE
 from rapidfuzz import fuzz, process
 
 from jdskills.embedder import default_embedder
+from jdskills.llm.errors import LLMError
 from jdskills.normalize import normalize_alias, squash_alias
 from jdskills.pipeline.catalog_snapshot import CatalogSnapshot, get_snapshot
 from jdskills.pipeline.state import JDState, SkillMatch, for_each_active
@@ -25,6 +31,9 @@ from jdskills.records import ExtractedSkill
 from jdskills.settings import Settings, get_settings
 
 SEMANTIC_BLOCK = 64
+SEMANTIC_CANDIDATES = 3  # recorded per name
+RERANK_SHORTLIST = 10  # hashed-vector candidates re-ranked by embeddings (LLM backend)
+log = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True)
@@ -39,12 +48,12 @@ class Resolution:
 
 
 @task(name="match", cache_policy=NONE)
-def match_skills(batch: list[JDState]) -> list[JDState]:
+def match_skills(batch: list[JDState], run_id: str | None = None) -> list[JDState]:
     settings = get_settings()
     snapshot = get_snapshot(settings)
     pending = {normalize_alias(s.name) for st in batch if st.active for s in st.extracted
                if _exact(s, snapshot) is None}
-    resolved = resolve_names(sorted(pending), snapshot, settings)
+    resolved = resolve_names(sorted(pending), snapshot, settings, run_id)
     for_each_active(batch, "match", lambda s: _match_jd(s, snapshot, resolved))
     return batch
 
@@ -96,23 +105,39 @@ def match_one(skill: ExtractedSkill, snapshot: CatalogSnapshot,
                       score=r.score, candidates=r.candidates, persist_alias=r.persist_alias)
 
 
-def resolve_names(names: list[str], snapshot: CatalogSnapshot,
-                  settings: Settings) -> dict[str, Resolution]:
+def resolve_names(names: list[str], snapshot: CatalogSnapshot, settings: Settings,
+                  run_id: str | None = None) -> dict[str, Resolution]:
     """Fuzzy, then semantic matching for names with no exact alias, vectorised over the
-    batch; results are remembered on the snapshot for later chunks of the run."""
-    memo: dict[str, Resolution] = snapshot.__dict__.setdefault("_match_memo", {})
+    batch; results are remembered on the snapshot for later chunks of the run (not those
+    that fell back to hashed vectors because the embeddings failed: a later chunk retries)."""
+    rerank = settings.backend == "llm" and settings.llm_embedding_model is not None
+    memo_name = f"_match_memo:{settings.llm_embedding_model}" if rerank else "_match_memo"
+    memo: dict[str, Resolution] = snapshot.__dict__.setdefault(memo_name, {})
     todo = [n for n in names if n not in memo]
-    if todo:
-        fuzzy = _fuzzy(todo, snapshot, settings)
-        semantic = _semantic([n for n in todo if fuzzy[n].skill_id is None], snapshot, settings)
-        for n in todo:
-            r = fuzzy[n]
-            if r.skill_id is None and n in semantic:
-                s = semantic[n]
-                r = s if s.skill_id is not None else Resolution(
-                    "new", candidates=r.candidates + s.candidates)
-            memo[n] = r
-    return {n: memo[n] for n in names}
+    if not todo:
+        return {n: memo[n] for n in names}
+    fuzzy = _fuzzy(todo, snapshot, settings)
+    shortlists = _shortlists([n for n in todo if fuzzy[n].skill_id is None], snapshot,
+                             RERANK_SHORTLIST if rerank else SEMANTIC_CANDIDATES)
+    semantic, final = {n: _hashed_decision(s, settings) for n, s in shortlists.items()}, True
+    if rerank and shortlists:
+        try:
+            semantic = _reranked(shortlists, snapshot, settings, run_id)
+        except LLMError as e:
+            log.warning("match: embedding re-rank of %d name(s) failed, hashed-vector "
+                        "decisions kept: %s", len(shortlists), e)
+            final = False
+    fresh: dict[str, Resolution] = {}
+    for n in todo:
+        r = fuzzy[n]
+        if r.skill_id is None and n in semantic:
+            s = semantic[n]
+            r = s if s.skill_id is not None else Resolution(
+                "new", candidates=r.candidates + s.candidates)
+        fresh[n] = r
+    if final:
+        memo.update(fresh)
+    return {n: fresh[n] if n in fresh else memo[n] for n in names}
 
 
 def _fuzzy(names: list[str], snapshot: CatalogSnapshot,
@@ -142,26 +167,52 @@ def _fuzzy(names: list[str], snapshot: CatalogSnapshot,
     return out
 
 
-def _semantic(names: list[str], snapshot: CatalogSnapshot,
-              settings: Settings) -> dict[str, Resolution]:
+def _shortlists(names: list[str], snapshot: CatalogSnapshot,
+                k: int) -> dict[str, list[tuple[int, float]]]:
+    """Each name's k most similar catalog skills by hashed-vector cosine, best first."""
     if not names:
         return {}
     vectors = default_embedder().embed_sparse(names)
-    out: dict[str, Resolution] = {}
-    threshold = settings.semantic_match_threshold
+    out: dict[str, list[tuple[int, float]]] = {}
     for lo in range(0, len(names), SEMANTIC_BLOCK):  # bounded memory: skills × block
         sims = (snapshot.skill_vectors @ vectors[lo:lo + SEMANTIC_BLOCK].T).toarray()
         for j, name in enumerate(names[lo:lo + SEMANTIC_BLOCK]):
             col = sims[:, j]
-            top = np.argpartition(-col, 3)[:3] if col.size > 3 else np.arange(col.size)
+            top = np.argpartition(-col, k)[:k] if col.size > k else np.arange(col.size)
             top = top[np.argsort(-col[top])]
-            cands = [{"skill_id": int(snapshot.skill_ids[i]), "score": round(float(col[i]), 3),
-                      "via": "semantic"} for i in top]
-            best = int(top[0]) if top.size else None
-            if best is not None and col[best] >= threshold:
-                out[name] = Resolution("semantic", int(snapshot.skill_ids[best]),
-                                       float(col[best]), cands,
-                                       persist_alias=col[best] >= min(0.99, threshold + 0.1))
-            else:
-                out[name] = Resolution("new", candidates=cands)
+            out[name] = [(int(snapshot.skill_ids[i]), float(col[i])) for i in top]
+    return out
+
+
+def _hashed_decision(shortlist: list[tuple[int, float]], settings: Settings) -> Resolution:
+    top = shortlist[:SEMANTIC_CANDIDATES]
+    cands = [{"skill_id": i, "score": round(score, 3), "via": "semantic"} for i, score in top]
+    threshold = settings.semantic_match_threshold
+    if top and top[0][1] >= threshold:
+        best, score = top[0]
+        return Resolution("semantic", best, score, cands,
+                          persist_alias=score >= min(0.99, threshold + 0.1))
+    return Resolution("new", candidates=cands)
+
+
+def _reranked(shortlists: dict[str, list[tuple[int, float]]], snapshot: CatalogSnapshot,
+              settings: Settings, run_id: str | None) -> dict[str, Resolution]:
+    """The LLM backend's decision: the shortlist re-ranked by embedding cosine."""
+    from jdskills.llm.rerank import rerank_by_embedding
+
+    hashed = {n: dict(s) for n, s in shortlists.items()}
+    ranked = rerank_by_embedding({n: [i for i, _ in s] for n, s in shortlists.items()},
+                                 snapshot.skill_names, settings, run_id)
+    threshold = settings.llm_semantic_match_threshold
+    out: dict[str, Resolution] = {}
+    for name, scored in ranked.items():
+        cands = [{"skill_id": i, "score": round(hashed[name][i], 3),
+                  "embedding_score": round(e, 3), "via": "semantic"}
+                 for i, e in scored[:SEMANTIC_CANDIDATES]]
+        if scored and scored[0][1] >= threshold:
+            best, score = scored[0]
+            out[name] = Resolution("semantic", best, score, cands,
+                                   persist_alias=score >= min(0.99, threshold + 0.1))
+        else:
+            out[name] = Resolution("new", candidates=cands)
     return out

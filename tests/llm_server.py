@@ -2,16 +2,18 @@
 
 ``/v1/chat/completions`` answers structured-output requests (``response_format`` json_schema)
 with schema-valid JSON from :mod:`llm_fake_model`; ``/v1/embeddings`` returns deterministic
-hashed vectors. Both report ``usage``, counted with the model's tokenizer
-(:mod:`jdskills.llm.tokens`).
+hashed word vectors (texts equal after lower-casing and whitespace splitting get the same
+vector; ``embedding_synonyms`` lets a test embed one text as another). Both report ``usage``,
+counted with the model's tokenizer (:mod:`jdskills.llm.tokens`).
 
 Faults, injected as a sequence consumed one per chat request (optionally only by requests
 whose messages contain ``match``) or at random at a rate: ``429`` (with Retry-After), ``500``,
 ``400``, ``echo_key`` (a 401 whose message quotes the bearer token, as careless servers do),
 ``timeout`` (sleeps past the client timeout), ``length`` (finish_reason "length"),
-``invalid_json``, ``schema_invalid``, ``refusal``. ``counts`` and ``requests`` record what
-was received; ``max_in_flight`` the peak concurrency; ``GET /_stats`` serves the counters to
-another process.
+``invalid_json``, ``schema_invalid``, ``refusal``. ``inject_embeddings`` queues the HTTP
+faults (``429``, ``500``, ``400``, ``echo_key``) for the next embeddings requests. ``counts``,
+``requests`` and ``embedding_requests`` record what was received; ``max_in_flight`` the peak
+concurrency; ``GET /_stats`` serves the counters to another process.
 """
 
 from __future__ import annotations
@@ -33,6 +35,7 @@ from jdskills.llm.tokens import count_chat_tokens, count_tokens
 
 FAULTS = frozenset({"429", "500", "400", "echo_key", "timeout", "length", "invalid_json",
                     "schema_invalid", "refusal"})
+EMBEDDING_FAULTS = frozenset({"429", "500", "400", "echo_key"})
 EMBEDDING_DIM = 64
 TEST_API_KEY = "sk-test-SECRET123"  # what the tests configure; must never leak
 
@@ -77,6 +80,9 @@ class LLMServer:
             self.requests: list[dict[str, Any]] = []
             self.authorizations: set[str] = set()
             self._rules: list[tuple[str | None, deque[str]]] = []
+            self._embedding_faults: deque[str] = deque()
+            self.embedding_requests: list[dict[str, Any]] = []
+            self.embedding_synonyms: dict[str, str] = {}
             self._rate = 0.0
             self._rate_kinds: tuple[str, ...] = ()
             self._rng = random.Random(0)
@@ -90,6 +96,13 @@ class LLMServer:
         assert not unknown, f"unknown faults {unknown}"
         with self._lock:
             self._rules.append((match, deque(faults)))
+
+    def inject_embeddings(self, *faults: str) -> None:
+        """HTTP faults for the next embeddings requests, one each."""
+        unknown = set(faults) - EMBEDDING_FAULTS
+        assert not unknown, f"unknown embedding faults {unknown}"
+        with self._lock:
+            self._embedding_faults.extend(faults)
 
     def fault_rate(self, rate: float, kinds: tuple[str, ...], seed: int = 0) -> None:
         with self._lock:
@@ -159,16 +172,26 @@ class LLMServer:
             return llm_fake_model.summarize(messages)
         raise ValueError(f"the test model knows no schema named {name!r}")
 
-    def embeddings(self, body: dict[str, Any]) -> dict[str, Any]:
+    def embeddings(self, body: dict[str, Any]) -> tuple[int, dict[str, str], dict[str, Any]]:
         inputs = body["input"] if isinstance(body["input"], list) else [body["input"]]
         with self._lock:
             self.counts["embeddings"] += 1
+            self.counts["embedding_inputs"] += len(inputs)
+            self.embedding_requests.append(body)
+            fault = self._embedding_faults.popleft() if self._embedding_faults else None
+            synonyms = {k.strip().lower(): v for k, v in self.embedding_synonyms.items()}
+            if fault:
+                self.counts[f"fault:{fault}"] += 1
+        if fault:
+            return _error(fault, self.retry_after, next(iter(self.authorizations), ""))
+        time.sleep(self.latency_s)
         dim = int(body.get("dimensions") or EMBEDDING_DIM)
-        data = [{"object": "embedding", "index": i, "embedding": _hashed_vector(str(t), dim)}
+        data = [{"object": "embedding", "index": i, "embedding": _hashed_vector(
+                    synonyms.get(str(t).strip().lower(), str(t)), dim)}
                 for i, t in enumerate(inputs)]
         tokens = sum(count_tokens(str(t), body.get("model")) for t in inputs)
-        return {"object": "list", "data": data, "model": body.get("model", "fake"),
-                "usage": {"prompt_tokens": tokens, "total_tokens": tokens}}
+        return 200, {}, {"object": "list", "data": data, "model": body.get("model", "fake"),
+                         "usage": {"prompt_tokens": tokens, "total_tokens": tokens}}
 
 
 def _hashed_vector(text: str, dim: int) -> list[float]:
@@ -218,7 +241,7 @@ class _Handler(BaseHTTPRequestHandler):
             if self.path.endswith("/chat/completions"):
                 status, headers, payload = app.chat(body, raw)
             elif self.path.endswith("/embeddings"):
-                status, headers, payload = 200, {}, app.embeddings(body)
+                status, headers, payload = app.embeddings(body)
             else:
                 status, headers, payload = 404, {}, {"error": {"message": "not found"}}
         finally:

@@ -19,7 +19,8 @@ from concurrent.futures import ThreadPoolExecutor, as_completed
 from dataclasses import dataclass, field
 from typing import Any
 
-from openai import ContentFilterFinishReasonError, LengthFinishReasonError, OpenAI
+from openai import ContentFilterFinishReasonError, LengthFinishReasonError, OpenAI, OpenAIError
+from openai.types import CreateEmbeddingResponse
 from pydantic import BaseModel, ValidationError
 
 from jdskills.llm.errors import (
@@ -154,6 +155,21 @@ class LLMClient:
         done = [r for r in results if r is not None]
         assert len(done) == len(requests)
         return done
+
+    def create_embeddings(self, model: str, texts: list[str]) -> CreateEmbeddingResponse:
+        """One embeddings request through the same openai client, retry layer and concurrency
+        limit as chat calls (caching and the call log: :mod:`jdskills.llm.embeddings`).
+        Failures raise :class:`LLMError` with the key redacted."""
+        def send() -> CreateEmbeddingResponse:
+            with self._slots:
+                return self._openai.embeddings.create(model=model, input=texts,
+                                                      encoding_format="float")
+
+        try:
+            return self._retry.run(send, what=f"embed {model}", redact=self._redact)
+        except OpenAIError as e:  # neither an HTTP status nor a connection error: a bad reply
+            raise LLMInvalidOutput(self._redact(f"embed {model}: {type(e).__name__}: {e}")
+                                   [:500]) from None
 
     # --- cache --------------------------------------------------------------------------------
     def _from_cache(self, req: LLMRequest, hit: CachedResponse | None) -> BaseModel | None:

@@ -3,6 +3,8 @@
 
 The cache key is the sha256 of (model, prompt version, output schema, input messages): the
 same request made twice, by a re-run or an overlapping backfill, is answered from the table.
+An embedding is cached per text under sha256(model, "embedding", text)
+(:func:`embedding_key`), so one embeddings request fills one cache row per input.
 Each request, answered by the API or by the cache, leaves one ``llm_call`` row; nothing here
 ever sees the API key.
 """
@@ -34,6 +36,7 @@ INSERT_CACHE = """
                            created_at)
     VALUES (%s, %s, %s, %s, %s, %s, %s, now())
     ON CONFLICT (key) DO NOTHING"""
+EMBEDDING = "embedding"  # the prompt_version of embedding rows
 SELECT_CACHE = "SELECT key, response, tokens_in, tokens_out FROM llm_cache WHERE key = ANY(%s)"
 
 
@@ -52,6 +55,16 @@ class CallRecord:
     latency_ms: float = 0.0
     cache_hit: bool = False
     error: str | None = None
+
+
+@dataclass(frozen=True)
+class CacheEntry:
+    """One ``llm_cache`` row filled by a request whose own key is not the entry's."""
+
+    key: str
+    response: Mapping[str, Any]
+    tokens_in: int = 0
+    tokens_out: int = 0
 
 
 @dataclass(frozen=True)
@@ -74,6 +87,17 @@ def request_key(
          "messages": [dict(m) for m in messages]},
         sort_keys=True, ensure_ascii=False, separators=(",", ":"))
     return hashlib.sha256(payload.encode("utf-8")).hexdigest()
+
+
+def embedding_key(model: str, text: str) -> str:
+    payload = json.dumps({"model": model, "kind": EMBEDDING, "input": text},
+                         sort_keys=True, ensure_ascii=False, separators=(",", ":"))
+    return hashlib.sha256(payload.encode("utf-8")).hexdigest()
+
+
+def batch_key(keys: Sequence[str]) -> str:
+    """The ``request_hash`` of a request made of several cached items (an embeddings batch)."""
+    return hashlib.sha256("\n".join(keys).encode("ascii")).hexdigest()
 
 
 def list_price_usd(prices: Mapping[str, LLMPrice], model: str, tokens_in: int,
@@ -121,3 +145,13 @@ class LLMStore:
                        r.tokens_in, r.tokens_out) for r, resp in items if resp is not None]
             if cached:
                 cur.executemany(INSERT_CACHE, cached)
+
+    def save_call(self, conn: psycopg.Connection, record: CallRecord,
+                  entries: Iterable[CacheEntry] = ()) -> None:
+        """One call row and the cache entries its answer filled, in one transaction."""
+        rows = [(e.key, record.stage, record.model, record.prompt_version,
+                 Jsonb(dict(e.response)), e.tokens_in, e.tokens_out) for e in entries]
+        with conn.transaction(), conn.cursor() as cur:
+            cur.execute(INSERT_CALL, asdict(record))
+            if rows:
+                cur.executemany(INSERT_CACHE, rows)
