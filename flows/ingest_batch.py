@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 from collections.abc import Callable
 from dataclasses import dataclass
 from functools import partial
@@ -74,10 +75,8 @@ def ingest_batch(uri: str = SAMPLE_BATCH_URI, chunk_size: int | None = None) -> 
         if unread:
             raise IngestIncompleteError(unread)
     except BaseException as e:
-        try:
+        with contextlib.suppress(BaseException):  # the first error is the one reported
             writes.wait()  # a chunk already written counts in the run record
-        except BaseException:  # noqa: BLE001 - the first error is the one reported
-            pass
         record = finish_run(run_id, tally.summary(), tally.jd_ids, dict(tally.stage_seconds),
                             error=f"{type(e).__name__}: {e}", data_quality=tally.quality)
         publish_quality_artifacts(tally.quality)

@@ -13,8 +13,8 @@ import os
 import pickle
 import threading
 from dataclasses import dataclass, field
+from functools import cached_property, lru_cache
 from pathlib import Path
-from functools import cached_property
 from typing import Any
 
 import numpy as np
@@ -175,10 +175,27 @@ def catalog_fingerprint(conn: Any) -> str:
           (SELECT md5(coalesce(string_agg(concat_ws('|', skill_id, dimension_id, weight),
                   ',' ORDER BY skill_id, dimension_id), '')) FROM skill_dimension)"""
     ).fetchone()
-    digest = hashlib.sha256(f"{CACHE_FORMAT}:{default_embedder().name}".encode())
+    digest = hashlib.sha256(
+        f"{CACHE_FORMAT}:{default_embedder().name}:{_code_digest()}".encode())
     for part in parts:
         digest.update(str(part).encode())
     return digest.hexdigest()[:32]
+
+
+@lru_cache(maxsize=1)
+def _code_digest() -> str:
+    """A digest of the code that builds the cached structures, so that a changed builder
+    (gazetteer, embedder, normalisation) never reads a file an older one wrote."""
+    import jdskills.embedder
+    import jdskills.normalize
+    import jdskills.offline.extract
+
+    files = [Path(__file__), Path(jdskills.embedder.__file__), Path(jdskills.normalize.__file__),
+             *sorted(Path(jdskills.offline.extract.__file__).parent.glob("*.py"))]
+    digest = hashlib.sha256()
+    for path in files:
+        digest.update(path.read_bytes())
+    return digest.hexdigest()[:16]
 
 
 def _cache_file(settings: Settings, fingerprint: str) -> Path:
