@@ -113,7 +113,7 @@ def analyse_chunk(records: list[JDRecord], run_id: str | None = None,
     batch = gate("ingest", [JDState(record=r) for r in records])
     batch = gate("parse", timer.timed("parse", parse_jds, quote(batch), run_id))
     batch = gate("extract", timer.timed("extract", extract_skills, quote(batch)))
-    batch = gate("match", timer.timed("match", match_skills, quote(batch)))
+    batch = gate("match", timer.timed("match", match_skills, quote(batch), run_id))
     batch = gate("classify", timer.timed("classify", classify_roles, quote(batch), run_id))
     batch, enrichments = timer.timed("enrich", enrich_new_skills, quote(batch), run_id,
                                      quote(known))
