@@ -57,6 +57,8 @@ _ORG = re.compile(
     r"\b([A-Z][\w&.\-]*(?: [A-Z][\w&.\-]*){0,3}),? (?:LLC|L\.L\.C\.|Inc|Ltd|GmbH|Corp|PLC|"
     r"LLP|Limited|Labs|Pvt|AG|S\.A\.|B\.V\.)(?![\w])"
 )
+_ORG_SUFFIX = re.compile(
+    r"(?:LLC|L\.L\.C\.|Inc|Ltd|GmbH|Corp|PLC|LLP|Limited|Labs|Pvt|AG|S\.A\.|B\.V\.)(?![\w])")
 _TERM_MAX = 80  # longest name-like term looked back for
 _LOWER_WORD = re.compile(r"(?<![\w.])[a-z][a-z0-9+#.\-]*")
 _SENTENCE_END = frozenset(".!?:;\n•·▪●◦*>|")
@@ -83,7 +85,9 @@ def _plain_english(words: Sequence[str]) -> bool:
 
 def organisation_spans(text: str, company: str | None = None) -> list[tuple[int, int]]:
     """Spans of organisation names ("Para AI Labs", "Cincinnatus LLC", the company)."""
-    spans = [m.span() for m in _ORG.finditer(text)]
+    # the full pattern backtracks at every capitalised word: only run it when a legal-form
+    # word is in the text at all
+    spans = [m.span() for m in _ORG.finditer(text)] if _ORG_SUFFIX.search(text) else []
     if company and len(company) >= 2:
         spans.extend(m.span() for m in re.finditer(re.escape(company), text))
     return spans
