@@ -99,7 +99,8 @@ def skill_clusters(state: JDState, skills: list[SkillMatch], snapshot: CatalogSn
 def _placements(state: JDState, enrichments: Mapping[str, Enrichment]) -> dict[str, str]:
     """New skill → its placement's dimension slug: the link stage's record, else the
     enrichment (when summarize runs without link)."""
-    out = {n: e.placement.dimension_slug for n, e in enrichments.items()}
+    out = {m.normalized: enrichments[m.normalized].placement.dimension_slug
+           for m in state.skills if m.normalized in enrichments}
     out.update({lk.skill_normalized: lk.dimension_slug for lk in state.links
                 if lk.via == "placement"})
     return out
