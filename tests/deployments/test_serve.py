@@ -91,7 +91,7 @@ def test_serve_deploys_runs_and_stops_on_ctrl_c(served, tmp_path: Path) -> None:
 
     with httpx.Client(base_url=api, timeout=30) as http:
         deployments = {d["name"]: d for d in http.post("/deployments/filter", json={}).json()}
-        assert set(deployments) == {"ingest-batch", "nightly", "backfill"}
+        assert set(deployments) == {"ingest-batch", "nightly", "backfill", "retry-quarantined"}
         assert all(d["enforce_parameter_schema"] for d in deployments.values())
         assert all(d["work_pool_name"] == "jdskills-pool" for d in deployments.values())
         (schedule,) = deployments["nightly"]["schedules"]

@@ -65,7 +65,8 @@ def test_prefect_yaml_deployments_load_and_validate() -> None:
 
     raw = yaml.safe_load((PROJECT_ROOT / "prefect.yaml").read_text())
     model = PrefectYamlModel.model_validate(raw)
-    assert {d.name for d in model.deployments} == {"ingest-batch", "nightly", "backfill"}
+    assert {d.name for d in model.deployments} == {"ingest-batch", "nightly", "backfill",
+                                                   "retry-quarantined"}
     assert "definitions" in raw  # shared settings through anchors
     pools = [d["work_pool"] for d in raw["deployments"]]
     assert all(p is pools[0] for p in pools) and pools[0]["name"] == "jdskills-pool"
