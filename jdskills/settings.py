@@ -93,7 +93,8 @@ class Settings(BaseSettings):
 
     # data quality
     dq_fail_threshold: float = Field(
-        default=0.2, ge=0, le=1, description="Share of a batch failing one suite that fails the run."
+        default=0.2, ge=0, le=1,
+        description="Share of a batch failing one suite that fails the run.",
     )
     dq_max_skills_per_jd: int = Field(
         default=60, ge=1, description="More skills than this in one JD fails the extract gate."
@@ -179,6 +180,12 @@ class Settings(BaseSettings):
         "match (only with llm_embedding_model).",
     )
     llm_concurrency: int = Field(default=8, ge=1, description="Concurrent requests per client.")
+    llm_concurrency_limit: str | None = Field(
+        default=None,
+        description="Name of a Prefect global concurrency limit every LLM request also holds a "
+        "slot of, so that all flow runs and workers together stay under it (create it with "
+        "`prefect gcl create NAME --limit N`). None: only the per-process llm_concurrency.",
+    )
     llm_timeout_s: float = Field(default=60.0, gt=0, description="Per HTTP request.")
     llm_max_attempts: int = Field(
         default=4, ge=1,

@@ -14,13 +14,17 @@ import hashlib
 import logging
 import threading
 import time
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from concurrent.futures import ThreadPoolExecutor, as_completed
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import Any
 
 from openai import ContentFilterFinishReasonError, LengthFinishReasonError, OpenAI, OpenAIError
 from openai.types import CreateEmbeddingResponse
+from prefect.client.orchestration import get_client
+from prefect.concurrency.sync import concurrency as prefect_concurrency
+from prefect.exceptions import ObjectNotFound
 from pydantic import BaseModel, ValidationError
 
 from jdskills.llm.errors import (
@@ -85,6 +89,8 @@ class LLMClient:
         self._store = LLMStore(s)
         self._retry = RetryPolicy(s)
         self._slots = threading.BoundedSemaphore(s.llm_concurrency)
+        if s.llm_concurrency_limit is not None:
+            _check_concurrency_limit(s.llm_concurrency_limit)
         self._unpriced: set[str] = set()
 
     @classmethod
@@ -161,7 +167,7 @@ class LLMClient:
         limit as chat calls (caching and the call log: :mod:`jdskills.llm.embeddings`).
         Failures raise :class:`LLMError` with the key redacted."""
         def send() -> CreateEmbeddingResponse:
-            with self._slots:
+            with self._slot():
                 return self._openai.embeddings.create(model=model, input=texts,
                                                       encoding_format="float")
 
@@ -170,6 +176,19 @@ class LLMClient:
         except OpenAIError as e:  # neither an HTTP status nor a connection error: a bad reply
             raise LLMInvalidOutput(self._redact(f"embed {model}: {type(e).__name__}: {e}")
                                    [:500]) from None
+
+    @contextmanager
+    def _slot(self) -> Iterator[None]:
+        """One request in flight: a slot of this client's semaphore and, when
+        ``settings.llm_concurrency_limit`` names one, of that Prefect global concurrency limit
+        (shared by every process talking to the same Prefect server)."""
+        with self._slots:
+            name = self.settings.llm_concurrency_limit
+            if name is None:
+                yield
+                return
+            with prefect_concurrency(name, occupy=1):
+                yield
 
     # --- cache --------------------------------------------------------------------------------
     def _from_cache(self, req: LLMRequest, hit: CachedResponse | None) -> BaseModel | None:
@@ -240,7 +259,7 @@ class LLMClient:
                   ) -> tuple[BaseModel | None, str, str]:
         """(parsed, raw content, validation problem) of one round trip."""
         def send() -> Any:
-            with self._slots:
+            with self._slot():
                 extra = ({} if self.settings.llm_temperature is None
                          else {"temperature": self.settings.llm_temperature})
                 return self._openai.chat.completions.with_raw_response.parse(
@@ -283,3 +302,16 @@ class LLMClient:
 
     def _redact(self, text: str) -> str:
         return text.replace(self._secret, REDACTED) if len(self._secret) >= 4 else text
+
+
+def _check_concurrency_limit(name: str) -> None:
+    """The Prefect global concurrency limit ``name`` must exist (else requests would run
+    unlimited without a word)."""
+    with get_client(sync_client=True) as client:
+        try:
+            client.read_global_concurrency_limit_by_name(name)
+        except ObjectNotFound:
+            raise LLMConfigError(
+                f"llm_concurrency_limit {name!r}: no such Prefect global concurrency limit on "
+                f"the Prefect server; create it with `prefect gcl create {name} --limit N`"
+            ) from None

@@ -7,6 +7,7 @@ from __future__ import annotations
 import logging
 import time
 import traceback
+import uuid
 
 import psycopg
 import pytest
@@ -187,6 +188,34 @@ def test_call_many_runs_concurrently_under_the_limit(llm_settings: Settings,
     assert 2 <= llm_server.max_in_flight <= llm_settings.llm_concurrency == 4
     assert results[10].parsed == results[0].parsed and results[10].record.cache_hit
     assert len(llm_rows()) == 11
+
+
+def test_a_prefect_global_concurrency_limit_caps_requests(
+        llm_settings: Settings, llm_server: LLMServer, llm_rows, prefect_harness) -> None:
+    """llm_concurrency allows 4 in flight; the Prefect limit named in settings allows 1."""
+    from prefect.client.orchestration import get_client
+    from prefect.client.schemas.actions import GlobalConcurrencyLimitCreate
+
+    name = f"jdskills-llm-{uuid.uuid4().hex[:6]}"
+    with get_client(sync_client=True) as prefect:
+        prefect.create_global_concurrency_limit(GlobalConcurrencyLimitCreate(name=name, limit=1))
+    settings = llm_settings.model_copy(update={"llm_concurrency_limit": name})
+    llm_server.latency_s = 0.1
+    try:
+        with LLMClient(settings) as client:
+            results = client.call_many([_parse_request(JD + f"\nRef {i}") for i in range(4)],
+                                       run_id="run-g")
+    finally:
+        llm_server.latency_s = 0.0
+    assert all(r.error is None for r in results) and llm_server.counts["chat"] == 4
+    assert llm_server.max_in_flight == 1
+
+
+def test_an_unknown_prefect_concurrency_limit_is_a_config_error(
+        llm_settings: Settings, prefect_harness) -> None:
+    settings = llm_settings.model_copy(update={"llm_concurrency_limit": "no-such-limit"})
+    with pytest.raises(LLMConfigError, match="prefect gcl create no-such-limit"):
+        LLMClient(settings)
 
 
 def test_a_missing_api_key_is_a_config_error(llm_db: str) -> None:
