@@ -152,6 +152,10 @@ def write_bundle(
         if not (fresh and (name in FRESH_TABLES or name == "dimension")):
             conn.execute(sql, params)  # type: ignore[arg-type]
     _merge_roles(conn, b.roles, default_source="curated" if source == "build" else "user")
+    # fresh planner statistics: a bulk-loaded table without them gets nested-loop plans
+    # (the snapshot's fingerprint query took minutes on a just-loaded database)
+    conn.execute("ANALYZE skill, skill_alias, alias_collision, dimension, skill_dimension, "
+                 "role, role_alias, role_dimension")
     counts["version"] = version
     return counts
 

@@ -7,11 +7,15 @@ placement, roles with their aliases, dimensions and centroids.
 
 from __future__ import annotations
 
+import gc
 import hashlib
 import logging
 import os
 import pickle
 import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from dataclasses import dataclass, field
 from functools import cached_property, lru_cache
 from pathlib import Path
@@ -104,7 +108,7 @@ class CatalogSnapshot:
         """For the on-disk cache: the tables and derived structures, not the lock, the
         roles (loaded fresh) or per-run memos (names starting with "_")."""
         return {k: v for k, v in self.__dict__.items()
-                if not k.startswith("_") and k not in ("roles", "role_by_id")}
+                if not k.startswith("_") and k not in FRESH_ON_LOAD}
 
     def __setstate__(self, state: dict[str, Any]) -> None:
         self.__dict__.update(state)
@@ -114,8 +118,13 @@ class CatalogSnapshot:
     def skill_name(self, skill_id: int) -> str:
         return self.skill_names[skill_id]
 
+    @cached_property
+    def dimension_slugs(self) -> dict[int, str]:
+        return dict(zip(self.dimensions.index.tolist(), self.dimensions["slug"].tolist(),
+                        strict=True))
+
     def dimension_slug(self, dimension_id: int) -> str:
-        return str(self.dimensions.at[dimension_id, "slug"])
+        return self.dimension_slugs[dimension_id]
 
 
 def _group(frame: pd.DataFrame, key: str) -> dict[str, list[int]]:
@@ -136,9 +145,31 @@ def current_version(settings: Settings | None = None) -> int:
         return int(conn.execute("SELECT coalesce(max(id), 0) FROM catalog_version").fetchone()[0])  # type: ignore[index]
 
 
+_PINNED: ContextVar[int | None] = ContextVar("jdskills_pinned_catalog_version", default=None)
+
+
+@contextmanager
+def pinned_version(version: int) -> Iterator[None]:
+    """Within the block, ``get_snapshot`` serves the cached snapshot of ``version`` without
+    asking the database for the newest version (one query per call otherwise): a chunk is
+    analysed against the catalog version its run started with."""
+    token = _PINNED.set(version)
+    try:
+        yield
+    finally:
+        _PINNED.reset(token)
+
+
 def get_snapshot(settings: Settings | None = None) -> CatalogSnapshot:
-    """The snapshot of the newest catalog version (cached per database and version)."""
+    """The snapshot of the newest catalog version (cached per database and version), or of
+    the pinned version when it is the one cached."""
     s = settings or get_settings()
+    pinned = _PINNED.get()
+    if pinned is not None:
+        key = (db.libpq_url(s), pinned)
+        with _CACHE_LOCK:
+            if key in _CACHE:
+                return _CACHE[key]
     key = (db.libpq_url(s), current_version(s))
     with _CACHE_LOCK:
         if key not in _CACHE:
@@ -147,6 +178,8 @@ def get_snapshot(settings: Settings | None = None) -> CatalogSnapshot:
         return _CACHE[key]
 
 
+# loaded from the database each time, never from the on-disk cache (runs change them)
+FRESH_ON_LOAD = ("roles", "role_by_id", "dimensions", "dimension_slugs")
 # derived structures kept in the on-disk cache with the tables (the costly ones to build)
 CACHED_PROPERTIES = ("gazetteer", "skill_vectors", "by_normalized", "by_squashed",
                      "fuzzy_choices", "skill_ids", "skill_names", "active_dimensions",
@@ -156,8 +189,9 @@ _CACHE_KEEP = 2  # snapshot files kept in the cache folder
 
 
 def catalog_fingerprint(conn: Any) -> str:
-    """A digest of everything a snapshot holds but the roles: skills, aliases, collisions,
-    dimensions and skill↔dimension links (about 0.3 s for the shipped catalog)."""
+    """A digest of everything a snapshot keeps on disk: active skills, their aliases,
+    collisions, active dimensions and the links between them (about 0.3 s for the shipped
+    catalog). Roles and pending dimensions, which runs add to, are loaded fresh."""
     parts = conn.execute(
         """SELECT
           (SELECT md5(coalesce(string_agg(concat_ws('|', id, slug, name, nature, category,
@@ -170,10 +204,12 @@ def catalog_fingerprint(conn: Any) -> str:
                   array_to_string(context_terms, ';')), ',' ORDER BY normalized, skill_id),
                   '')) FROM alias_collision),
           (SELECT md5(coalesce(string_agg(concat_ws('|', id, slug, name, description,
-                  status), ',' ORDER BY id), '')) FROM dimension
-                  WHERE status IN ('active', 'pending')),
+                  status), ',' ORDER BY id), '')) FROM dimension WHERE status = 'active'),
           (SELECT md5(coalesce(string_agg(concat_ws('|', skill_id, dimension_id, weight),
-                  ',' ORDER BY skill_id, dimension_id), '')) FROM skill_dimension)"""
+                  ',' ORDER BY skill_id, dimension_id), '')) FROM skill_dimension sd
+                  WHERE sd.skill_id IN (SELECT id FROM skill WHERE status = 'active')
+                  AND sd.dimension_id IN (SELECT id FROM dimension
+                                          WHERE status = 'active'))"""
     ).fetchone()
     digest = hashlib.sha256(
         f"{CACHE_FORMAT}:{default_embedder().name}:{_code_digest()}".encode())
@@ -204,6 +240,8 @@ def _cache_file(settings: Settings, fingerprint: str) -> Path:
 
 def _read_cached(settings: Settings, fingerprint: str) -> CatalogSnapshot | None:
     path = _cache_file(settings, fingerprint)
+    collecting = gc.isenabled()
+    gc.disable()  # millions of new objects would set off many useless collections (~35%)
     try:
         with path.open("rb") as fh:
             snapshot = pickle.load(fh)
@@ -212,6 +250,9 @@ def _read_cached(settings: Settings, fingerprint: str) -> CatalogSnapshot | None
     except Exception as e:  # noqa: BLE001 - a damaged or outdated cache file is rebuilt
         log.warning("catalog snapshot cache %s unreadable (%s); rebuilding", path, e)
         return None
+    finally:
+        if collecting:
+            gc.enable()
     return snapshot if isinstance(snapshot, CatalogSnapshot) else None
 
 
@@ -246,6 +287,7 @@ def load_snapshot(settings: Settings, version: int) -> CatalogSnapshot:
         cached = _read_cached(settings, fingerprint)
         if cached is not None:
             cached.version = version
+            cached.dimensions = _load_dimensions(conn)
             cached.roles = _load_roles(conn)
             return cached
     snapshot = _load_from_database(settings, version)
@@ -268,9 +310,9 @@ def _load_from_database(settings: Settings, version: int) -> CatalogSnapshot:
         collisions = frame("SELECT normalized, skill_id, context_terms, is_default "
                            "FROM alias_collision")
         collisions["context_terms"] = collisions["context_terms"].map("|".join)
-        dimensions = frame("SELECT id, slug, name, description, status FROM dimension "
-                           "WHERE status IN ('active', 'pending')").set_index("id")
-        links = conn.execute("SELECT skill_id, dimension_id FROM skill_dimension sd "
+        dimensions = _load_dimensions(conn)
+        links = conn.execute("SELECT sd.skill_id, sd.dimension_id FROM skill_dimension sd "
+                             "JOIN skill s ON s.id = sd.skill_id AND s.status = 'active' "
                              "JOIN dimension d ON d.id = sd.dimension_id "
                              "WHERE d.status = 'active' ORDER BY weight DESC").fetchall()
         roles = _load_roles(conn)
@@ -280,6 +322,14 @@ def _load_from_database(settings: Settings, version: int) -> CatalogSnapshot:
     return CatalogSnapshot(version=version, skills=skills, aliases=aliases,
                            collisions=collisions, dimensions=dimensions,
                            skill_dims=skill_dims, roles=roles)
+
+
+def _load_dimensions(conn: Any) -> pd.DataFrame:
+    """Active and pending dimensions (pending ones are added by runs: never from the cache)."""
+    cur = conn.execute("SELECT id, slug, name, description, status FROM dimension "
+                       "WHERE status IN ('active', 'pending')")
+    frame = pd.DataFrame(cur.fetchall(), columns=["id", "slug", "name", "description", "status"])
+    return frame.set_index("id")
 
 
 def _load_roles(conn: Any) -> list[RoleInfo]:

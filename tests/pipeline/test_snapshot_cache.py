@@ -75,3 +75,31 @@ def test_the_cache_can_be_switched_off(settings: Settings) -> None:
     off = settings.model_copy(update={"snapshot_cache": False})
     assert _names(cs.load_snapshot(off, 1)) == {"python", "pytorch"}
     assert not (settings.data_dir / "cache").exists()
+
+
+def test_what_runs_add_keeps_the_cached_file_and_is_loaded_fresh(settings: Settings) -> None:
+    """A run adds pending skills, their placement links and pending dimensions: the cached
+    file stays valid (same fingerprint), and the pending dimensions still show."""
+    cs.load_snapshot(settings, 1)
+    with db.connect(settings) as conn:
+        conn.execute("""
+            INSERT INTO dimension (id, slug, name, description, status, source) VALUES
+              (7, 'ml/frameworks', 'ML frameworks', 'd', 'active', 'user');
+            INSERT INTO skill_dimension (skill_id, dimension_id, weight, source)
+              VALUES (2, 7, 1.0, 'user');""")
+    with_dimension = cs.load_snapshot(settings, 1)
+    assert with_dimension.skill_dims == {2: [7]}
+    files = set((settings.data_dir / "cache").glob("catalog-snapshot-*.pickle"))
+    with db.connect(settings) as conn:  # what the persist stage writes for a new skill
+        conn.execute("""
+            INSERT INTO skill (id, slug, name, status, source)
+              VALUES (3, 'pallas', 'Pallas', 'pending', 'offline');
+            INSERT INTO dimension (id, slug, name, description, status, source) VALUES
+              (8, 'pending/kernels', 'Kernels', 'd', 'pending', 'offline');
+            INSERT INTO skill_dimension (skill_id, dimension_id, weight, source)
+              VALUES (3, 8, 0.4, 'placement'), (3, 7, 0.3, 'placement');""")
+    after_run = cs.load_snapshot(settings, 1)
+    assert set((settings.data_dir / "cache").glob("catalog-snapshot-*.pickle")) == files
+    assert after_run.dimension_slug(8) == "pending/kernels"  # fresh, not from the file
+    assert after_run.skill_dims == {2: [7]}  # the pending skill is not in the snapshot
+    assert "pallas" not in _names(after_run)
