@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
-from functools import lru_cache
 
 import psycopg
 from sqlalchemy import Engine, create_engine
@@ -19,17 +19,39 @@ def local_postgres(settings: Settings | None = None) -> LocalPostgres:
     return LocalPostgres(s.data_dir, s.local_pg_port, s.local_pg_start_timeout_s)
 
 
+# managed local servers this process has seen running: checking costs a pg_isready run and
+# a connection, so it is done once; ``connect`` checks again when a connection is refused
+_RUNNING: dict[LocalPostgres, str] = {}
+
+
 def database_url(settings: Settings | None = None) -> str:
     """DATABASE_URL when set; otherwise the managed local Postgres, started on demand."""
     s = settings or get_settings()
     if s.database_url:
         return s.database_url
-    return local_postgres(s).ensure_running()
+    server = local_postgres(s)
+    if server not in _RUNNING:
+        _RUNNING[server] = server.ensure_running()
+    return _RUNNING[server]
 
 
-@lru_cache(maxsize=4)
+def after_fork() -> None:
+    """In a forked child: drop the parent's pooled connections without closing them (they
+    are the parent's sockets; the child opens its own)."""
+    for engine in _ENGINES.values():
+        engine.dispose(close=False)
+
+
+_ENGINES: dict[str, Engine] = {}
+_ENGINES_LOCK = threading.Lock()
+
+
 def _engine_for(url: str) -> Engine:
-    return create_engine(url, pool_pre_ping=True, pool_size=5, max_overflow=5)
+    with _ENGINES_LOCK:
+        if url not in _ENGINES:
+            _ENGINES[url] = create_engine(url, pool_pre_ping=True, pool_size=5,
+                                          max_overflow=5)
+        return _ENGINES[url]
 
 
 def get_engine(settings: Settings | None = None) -> Engine:
@@ -56,4 +78,11 @@ def libpq_url(settings: Settings | None = None) -> str:
 
 def connect(settings: Settings | None = None, *, autocommit: bool = False) -> psycopg.Connection:
     """A new psycopg connection; as a context manager it commits on success."""
-    return psycopg.connect(libpq_url(settings), autocommit=autocommit)
+    try:
+        return psycopg.connect(libpq_url(settings), autocommit=autocommit)
+    except psycopg.OperationalError:
+        s = settings or get_settings()
+        if s.database_url or not _RUNNING.pop(local_postgres(s), None):
+            raise
+        # the managed server seen running earlier has stopped since: start it again
+        return psycopg.connect(libpq_url(s), autocommit=autocommit)
