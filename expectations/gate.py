@@ -71,6 +71,16 @@ def _runtime() -> _Runtime:
         return _RUNTIME[0]
 
 
+def warm_gates(settings: Settings | None = None) -> None:
+    """Create the process's GX context and register every stage's suite now (before worker
+    processes are forked from this one, so that they start with them)."""
+    full = (settings or get_settings()).dq_full_suites
+    rt = _runtime()
+    with rt.lock:
+        for stage in STAGES:
+            rt.suite(stage, full)
+
+
 def run_gate(stage: str, batch: list[JDState], *, settings: Settings | None = None,
              **context: Any) -> GateResult:
     """Validate ``batch`` at the ``stage`` boundary; quarantine failing JDs; raise when too many.

@@ -14,13 +14,14 @@ from prefect.utilities.annotations import quote
 
 from jdskills.ingest import IngestIncompleteError, StorageReadError
 from jdskills.pipeline.artifacts import RunProgress, publish_run_artifacts, publish_run_summary
-from jdskills.pipeline.catalog_snapshot import current_version
+from jdskills.pipeline.catalog_snapshot import current_version, pinned_version
 from jdskills.pipeline.quality import ChunkGates, publish_quality_artifacts
 from jdskills.pipeline.run_record import finish_run, start_run
 from jdskills.pipeline.runners import (
     OrderedWrites,
     results_in_order,
     settings_task_runner,
+    stage,
     warm_catalog_snapshot,
 )
 from jdskills.pipeline.state import Enrichment, JDState
@@ -64,7 +65,7 @@ def ingest_batch(uri: str = SAMPLE_BATCH_URI, chunk_size: int | None = None) -> 
             tally.timed("persist", persist_rejected_inputs, run_id, got.rejected)
             chunks = [got.records[s:s + size] for s in range(0, len(got.records), size)]
             for n, chunk in enumerate(results_in_order(analyse_chunk, chunks, run_id=run_id,
-                                                       known=quote(known),
+                                                       known=quote(known), version=version,
                                                        prepare_workers=warm_catalog_snapshot), 1):
                 known.update(chunk.enrichments)
                 persist_chunk(run_id, chunk, version, tally, writes,
@@ -101,25 +102,37 @@ class AnalysedChunk:
 
 @task(name="analyse-chunk", cache_policy=NONE)
 def analyse_chunk(records: list[JDRecord], run_id: str | None = None,
-                  known: dict[str, Enrichment] | None = None) -> AnalysedChunk:
+                  known: dict[str, Enrichment] | None = None,
+                  version: int | None = None) -> AnalysedChunk:
     """Stages 1–7 for one chunk, in order, with a data-quality gate after each boundary
-    (on a Dask worker when the run has a cluster)."""
+    (on a Dask worker when the run has a cluster), against the catalog ``version`` the run
+    started with when given."""
+    if version is None:
+        return _analyse(records, run_id, known)
+    with pinned_version(version):
+        return _analyse(records, run_id, known)
+
+
+def _analyse(records: list[JDRecord], run_id: str | None,
+             known: dict[str, Enrichment] | None) -> AnalysedChunk:
     timer = RunTally()
     gates = ChunkGates(expected_jds=len(records))
 
-    def gate(stage: str, batch: list[JDState]) -> list[JDState]:
-        return timer.timed("quality", gates.check, stage, batch)
+    def gate(boundary: str, batch: list[JDState]) -> list[JDState]:
+        return timer.timed("quality", gates.check, boundary, batch)
 
     batch = gate("ingest", [JDState(record=r) for r in records])
-    batch = gate("parse", timer.timed("parse", parse_jds, quote(batch), run_id))
-    batch = gate("extract", timer.timed("extract", extract_skills, quote(batch)))
-    batch = gate("match", timer.timed("match", match_skills, quote(batch), run_id))
-    batch = gate("classify", timer.timed("classify", classify_roles, quote(batch), run_id))
-    batch, enrichments = timer.timed("enrich", enrich_new_skills, quote(batch), run_id,
+    batch = gate("parse", timer.timed("parse", stage(parse_jds), quote(batch), run_id))
+    batch = gate("extract", timer.timed("extract", stage(extract_skills), quote(batch)))
+    batch = gate("match", timer.timed("match", stage(match_skills), quote(batch), run_id))
+    batch = gate("classify", timer.timed("classify", stage(classify_roles), quote(batch),
+                                         run_id))
+    batch, enrichments = timer.timed("enrich", stage(enrich_new_skills), quote(batch), run_id,
                                      quote(known))
-    batch, learning = timer.timed("link", link_dimensions, quote(batch), quote(enrichments))
+    batch, learning = timer.timed("link", stage(link_dimensions), quote(batch),
+                                  quote(enrichments))
     batch = gate("link", batch)
-    batch = gate("persist", timer.timed("summarize", summarize_jds, quote(batch),
+    batch = gate("persist", timer.timed("summarize", stage(summarize_jds), quote(batch),
                                         quote(enrichments), run_id))
     return AnalysedChunk(batch, enrichments, learning, dict(timer.stage_seconds), gates.results)
 

@@ -43,7 +43,8 @@ def retry_quarantined(stage: str | None = None, chunk_size: int | None = None) -
         records = load_quarantined(stage)
         tally.counts["records"] += len(records)
         for start in range(0, len(records), size):
-            persist_chunk(run_id, analyse_chunk(records[start:start + size]), version, tally)
+            persist_chunk(run_id, analyse_chunk(records[start:start + size], version=version),
+                          version, tally)
     except BaseException as e:
         finish_run(run_id, tally.summary(), tally.jd_ids, dict(tally.stage_seconds),
                    error=f"{type(e).__name__}: {e}")

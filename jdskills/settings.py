@@ -136,6 +136,12 @@ class Settings(BaseSettings):
         "cluster of dask_workers processes per flow run.",
     )
     dask_workers: int = Field(default=2, ge=1, description="Processes of the local cluster.")
+    analysis_processes: int = Field(
+        default=0, ge=0,
+        description="thread runner: a file's chunks after the first are analysed (stages 1-7) "
+        "by this many worker processes forked from the flow's process, while it writes; "
+        "0: one per CPU; 1: no worker, every chunk in the flow's process. Needs fork (Linux).",
+    )
 
     # --- LLM backend ------------------------------------------------------------------
     openai_api_key: SecretStr | None = Field(

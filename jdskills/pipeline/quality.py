@@ -7,6 +7,7 @@ from typing import Any
 
 from expectations.frames import catalog_context
 from expectations.gate import run_gate
+from jdskills.offline.lookup import snapshot_cached
 from jdskills.pipeline.catalog_snapshot import get_snapshot
 from jdskills.pipeline.state import JDState
 
@@ -23,7 +24,7 @@ class ChunkGates:
         context: dict[str, Any] = {}
         if stage in ("match", "classify", "link"):
             if self._catalog is None:
-                self._catalog = catalog_context(get_snapshot())
+                self._catalog = snapshot_cached(get_snapshot(), "gate-context", catalog_context)
             context = self._catalog
         elif stage == "persist":
             context = {"expected_jds": self.expected_jds}

@@ -6,18 +6,30 @@ run's own runner) returns a ``ThreadPoolTaskRunner`` or a ``prefect_dask.DaskTas
 (a local cluster of ``dask_workers`` processes, one thread each, or the scheduler at
 ``dask_address``). ``flow.with_options(task_runner=...)`` still overrides it.
 
-Tasks leave the flow's process only when submitted: ``results_in_order`` calls a task's
-function inline on the thread runner (exactly as before) and on Dask submits one task per
-item, a few at a time, handing results back in input order so that what follows (the
-persist stage) sees the same sequence either way.
+Tasks leave the flow's process only when submitted: ``results_in_order`` hands results back
+in input order so that what follows (the persist stage) sees the same sequence either way.
+On Dask it submits one task per item, a few at a time. On the thread runner it calls the
+task's function inline for the first item, then (when ``analysis_processes`` allows more
+than one process and the platform can fork) hands the other items to worker processes
+forked from the flow's process, so that they start with everything the first item loaded
+(the catalog snapshot and its indexes) and use the other cores while the flow's process
+writes.
 """
 
 from __future__ import annotations
 
+import contextvars
+import gc
+import importlib
+import logging
+import multiprocessing
+import os
+import pickle
 import time
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator
-from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import Future, ProcessPoolExecutor, ThreadPoolExecutor
+from logging.handlers import QueueHandler, QueueListener
 from typing import Any, TypeVar, cast
 
 from prefect.context import FlowRunContext
@@ -86,14 +98,12 @@ def results_in_order(
     On the thread runner the task's function runs inline, one item after the other. On
     Dask, ``prepare_workers`` first runs once on every worker (e.g. to load shared read-only
     state before the caller writes anything), then items are submitted with at most two per
-    worker thread in flight.
+    worker thread in flight. On the thread runner with forked workers it runs once, here,
+    before the fork.
     """
     client = _dask_client()
     if client is None:
-        plain = {k: v.unwrap() if isinstance(v, BaseAnnotation) else v
-                 for k, v in kwargs.items()}  # what submit would pass: quote() undone
-        for item in items:
-            yield task.fn(item, **plain)
+        yield from _in_processes(task, list(items), kwargs, prepare_workers)
         return
     if prepare_workers is not None:
         client.run(prepare_workers)
@@ -107,12 +117,160 @@ def results_in_order(
         yield in_flight.popleft().result()
 
 
-def warm_catalog_snapshot() -> int:
-    """Load the catalog snapshot in this process now (run on every Dask worker before a
-    run's chunks, so that no worker reads the catalog after the run started writing)."""
-    from jdskills.pipeline.catalog_snapshot import get_snapshot
+def forked_workers(n_items: int, settings: Settings | None = None) -> int:
+    """How many forked processes analyse ``n_items`` items after the first (0: inline)."""
+    s = settings or get_settings()
+    if n_items < 2 or "fork" not in multiprocessing.get_all_start_methods():
+        return 0
+    if s.backend != "offline":  # waits on the network: threads do; and needs the Prefect API
+        return 0
+    wanted = s.analysis_processes or (os.cpu_count() or 1)
+    return 0 if wanted < 2 else min(wanted, n_items - 1)
 
-    return get_snapshot().version
+
+def _plain(kwargs: dict[str, Any]) -> dict[str, Any]:
+    """What a task's submit would pass: quote() undone."""
+    return {k: v.unwrap() if isinstance(v, BaseAnnotation) else v for k, v in kwargs.items()}
+
+
+def _in_processes(task: Task[..., R], items: list[T], kwargs: dict[str, Any],
+                  prepare: Callable[[], Any] | None) -> Iterator[R]:
+    """The thread runner's path: inline, or on forked workers. Before the fork, ``prepare``
+    runs here (or, without it, the first item is analysed here) so that the workers start
+    with what it loaded. Keyword arguments are read when an item is submitted, at most two
+    per worker ahead of the one handed back."""
+    workers = forked_workers(len(items))
+    if not workers:
+        for item in items:
+            yield task.fn(item, **_plain(kwargs))
+        return
+    first: list[R] = []
+    if prepare is not None:
+        prepare()
+    else:
+        first.append(task.fn(items[0], **_plain(kwargs)))
+    # fork now: no write is in flight (a child must not inherit a connection in use)
+    with ForkedWorkers(workers) as pool:
+        pending = deque(items[len(first):])
+        in_flight: deque[Future[R]] = deque()
+
+        def top_up() -> None:
+            while pending and len(in_flight) < 2 * workers:
+                in_flight.append(pool.submit(task, pending.popleft(), _plain(kwargs)))
+
+        top_up()
+        yield from first
+        while in_flight:
+            result = in_flight.popleft().result()
+            top_up()
+            yield result
+
+
+class ForkedWorkers:
+    """A pool of worker processes forked from this one, for a task's plain function.
+
+    The children run each item in an empty ``contextvars`` context (no Prefect flow or task
+    run: they have no API client) and forget the database engine's pooled connections,
+    which belong to the parent. Their log records are handed to this process's loggers
+    (so they reach the same handlers as when analysed here). ``gc.freeze()`` around the
+    fork keeps the collector from writing to every shared object in the children
+    (copy-on-write stays shared).
+    """
+
+    def __init__(self, workers: int) -> None:
+        self.workers = workers
+        self._pool: ProcessPoolExecutor | None = None
+        self._listener: QueueListener | None = None
+
+    def __enter__(self) -> ForkedWorkers:
+        ctx = multiprocessing.get_context("fork")
+        logs: Any = ctx.Queue()
+        self._listener = QueueListener(logs, _Redispatch())
+        self._listener.start()
+        gc.freeze()
+        try:
+            self._pool = ProcessPoolExecutor(self.workers, mp_context=ctx,
+                                             initializer=_after_fork, initargs=(logs,))
+            # with fork, every worker starts at the first submit: make it happen here
+            for f in [self._pool.submit(os.getpid) for _ in range(self.workers)]:
+                f.result()
+        finally:
+            gc.unfreeze()
+        return self
+
+    def submit(self, task: Task[..., R], item: Any, kwargs: dict[str, Any]) -> Future[R]:
+        assert self._pool is not None
+        # pickled here, not in the pool's feeder thread: the caller may change the
+        # arguments (e.g. add to a dict) once submit returns
+        payload = pickle.dumps((item, kwargs), protocol=pickle.HIGHEST_PROTOCOL)
+        return self._pool.submit(_run_in_worker, task.fn.__module__, task.fn.__qualname__,
+                                 payload)
+
+    def __exit__(self, *exc: Any) -> None:
+        try:
+            if self._pool is not None:
+                self._pool.shutdown(wait=True, cancel_futures=True)
+        finally:
+            if self._listener is not None:
+                self._listener.stop()  # after the workers: their last records are in
+
+
+class _Redispatch(logging.Handler):
+    """A worker's log record, handled here by the logger of the same name."""
+
+    def handle(self, record: logging.LogRecord) -> bool:  # type: ignore[override]
+        logging.getLogger(record.name).handle(record)
+        return True
+
+    def emit(self, record: logging.LogRecord) -> None:  # pragma: no cover - handle() above
+        self.handle(record)
+
+
+_IN_WORKER = False
+
+
+def in_forked_worker() -> bool:
+    """True in a ``ForkedWorkers`` child: tasks must be called as plain functions there."""
+    return _IN_WORKER
+
+
+def stage(task: Task[..., R] | Callable[..., R]) -> Callable[..., R]:
+    """``task`` as a chunk task calls a stage: a task run in the flow's process, its plain
+    function (quote() undone) in a forked worker."""
+    if not (_IN_WORKER and isinstance(task, Task)):
+        return task
+    fn = task.fn
+
+    def plain(*args: Any, **kwargs: Any) -> R:
+        return fn(*[a.unwrap() if isinstance(a, BaseAnnotation) else a for a in args],
+                  **_plain(kwargs))
+
+    return plain
+
+
+def _after_fork(logs: Any) -> None:
+    global _IN_WORKER
+    _IN_WORKER = True
+    from jdskills import db
+
+    db.after_fork()
+    logging.getLogger().handlers = [QueueHandler(logs)]  # to the parent, not to our stderr
+
+
+def _run_in_worker(module: str, qualname: str, payload: bytes) -> Any:
+    item, kwargs = pickle.loads(payload)
+    target = getattr(importlib.import_module(module), qualname)
+    fn = target.fn if isinstance(target, Task) else target
+    return contextvars.Context().run(fn, item, **kwargs)
+
+
+def warm_catalog_snapshot() -> int:
+    """Load the catalog snapshot and what the stages derive from it in this process now
+    (on every Dask worker, or before forking workers, ahead of a run's chunks: no worker
+    reads the catalog after the run started writing)."""
+    from jdskills.pipeline.warm import warm_analysis
+
+    return warm_analysis()
 
 
 class OrderedWrites:

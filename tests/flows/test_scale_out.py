@@ -1,6 +1,7 @@
 """The same batch through the default (thread) runner and a 2-worker local Dask cluster
 (prefect-dask, JDSKILLS_TASK_RUNNER=dask) into two copies of one catalog database writes
-the same rows; on Dask the chunks' stages run as submitted ``analyse-chunk`` tasks."""
+the same rows; on Dask the chunks' stages run as submitted ``analyse-chunk`` tasks. So does
+the thread runner with and without forked analysis workers."""
 
 from __future__ import annotations
 
@@ -29,20 +30,26 @@ COMPARED = {
 
 
 @pytest.fixture(scope="module")
-def two_copies(pipeline_db_url: str, pg_server_url: str) -> Iterator[tuple[str, str]]:
-    """Two databases cloned from the module's catalog database (CREATE DATABASE ... TEMPLATE)."""
+def copies(pipeline_db_url: str, pg_server_url: str) -> Iterator[dict[str, str]]:
+    """Databases cloned from the module's catalog database (CREATE DATABASE ... TEMPLATE)."""
     base, _, source = pipeline_db_url.rpartition("/")
-    names = [f"{source}_{kind}_{uuid.uuid4().hex[:6]}" for kind in ("thread", "dask")]
+    names = {kind: f"{source}_{kind}_{uuid.uuid4().hex[:6]}"
+             for kind in ("thread", "dask", "inline", "forked")}
     with psycopg.connect(pg_server_url, autocommit=True) as conn:
         # the module's database is only a template here: close what migrations left open
         conn.execute("SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
                      "WHERE datname = %s AND pid <> pg_backend_pid()", (source,))
-        for name in names:
+        for name in names.values():
             conn.execute(f'CREATE DATABASE "{name}" TEMPLATE "{source}"')
-    yield f"{base}/{names[0]}", f"{base}/{names[1]}"
+    yield {kind: f"{base}/{name}" for kind, name in names.items()}
     with psycopg.connect(pg_server_url, autocommit=True) as conn:
-        for name in names:
+        for name in names.values():
             conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
+@pytest.fixture(scope="module")
+def two_copies(copies: dict[str, str]) -> tuple[str, str]:
+    return copies["thread"], copies["dask"]
 
 
 def _rows(url: str) -> dict[str, list[tuple[Any, ...]]]:
@@ -94,3 +101,24 @@ def test_dask_cluster_writes_the_same_rows_as_the_thread_runner(
         assert dask_rows[table] == expected, table
     assert _chunk_task_runs(on_threads.state_details.flow_run_id) == 0  # stages ran inline
     assert _chunk_task_runs(on_dask.state_details.flow_run_id) == 4  # one per chunk, on Dask
+
+
+def test_forked_analysis_workers_write_the_same_rows_as_inline_analysis(
+        copies: dict[str, str], prefect_harness, use_database, tmp_path: Path,
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    batch = tmp_path / "batch.jsonl"
+    batch.write_text("\n".join(Path(SAMPLE_BATCH_URI).read_text().splitlines()[:20]) + "\n")
+    results = {}
+    for kind, processes in (("inline", "1"), ("forked", "2")):
+        monkeypatch.setenv("JDSKILLS_ANALYSIS_PROCESSES", processes)
+        use_database(copies[kind])  # also re-reads the settings
+        results[kind] = ingest_batch(uri=str(batch), chunk_size=3)
+    inline, forked = results["inline"], results["forked"]
+    assert inline["processed"] >= 15 and inline["jds_in"] == 20
+    for key in ("jds_in", "processed", "rejected", "quarantined", "skills_found", "links",
+                "decisions", "new_skills", "queue_entries"):
+        assert forked[key] == inline[key], key
+    inline_rows, forked_rows = _rows(copies["inline"]), _rows(copies["forked"])
+    assert inline_rows["jd_skill"] and inline_rows["links per JD"]
+    for table, expected in inline_rows.items():
+        assert forked_rows[table] == expected, table

@@ -42,12 +42,17 @@ def _build_name_index(snapshot: CatalogSnapshot) -> _NameIndex | None:
     return _NameIndex(vectorizer, words.T.tocsr())
 
 
+def name_index(snapshot: CatalogSnapshot) -> _NameIndex | None:
+    """The snapshot's skill-name index (built on first use, kept with the snapshot)."""
+    return snapshot_cached(snapshot, "name-index", _build_name_index)
+
+
 def nearest_by_name(
     names: list[str], snapshot: CatalogSnapshot, k: int = 5
 ) -> list[list[Neighbour]]:
     """The ``k`` catalog skills whose names are most similar to each name (one embed call
     for all names), best first, cosine ≥ MIN_NAME_SIMILARITY."""
-    index = snapshot_cached(snapshot, "name-index", _build_name_index)
+    index = name_index(snapshot)
     if index is None or not names:
         return [[] for _ in names]
     overlap = (index.vectorizer.transform(names) @ index.words_t).tocsr()

@@ -1,0 +1,100 @@
+"""Forked analysis workers (thread runner): results in input order from other processes,
+arguments read at submit time, stage tasks called as plain functions there, errors raised
+in the flow, and how many workers a run gets."""
+
+from __future__ import annotations
+
+import logging
+import os
+from typing import Any
+
+import pytest
+from prefect import flow, task
+from prefect.utilities.annotations import quote
+
+from jdskills.pipeline.runners import forked_workers, in_forked_worker, results_in_order, stage
+from jdskills.settings import Settings, get_settings
+
+
+@task
+def double(n: int) -> int:
+    return 2 * n
+
+
+log = logging.getLogger("jdskills.test_forked_workers")
+
+
+@task
+def describe(item: int, seen: dict[str, int] | None = None) -> dict[str, Any]:
+    log.warning("describing item %d in process %d", item, os.getpid())
+    if item < 0:
+        raise ValueError(f"bad item {item}")
+    return {"item": item, "pid": os.getpid(), "seen": dict(seen or {}),
+            "in_worker": in_forked_worker(),
+            "doubled": stage(double)(item)}  # a task run here, a plain call in a worker
+
+
+@flow
+def fan_out(items: list[int]) -> list[dict[str, Any]]:
+    seen: dict[str, int] = {}
+    out = []
+    for result in results_in_order(describe, items, seen=quote(seen),
+                                   prepare_workers=lambda: seen.setdefault("prepared", 1)):
+        seen[str(result["item"])] = 1  # the caller changes the arguments as results arrive
+        out.append(result)
+    return out
+
+
+@pytest.fixture
+def processes(monkeypatch: pytest.MonkeyPatch):
+    def use(n: int) -> None:
+        monkeypatch.setenv("JDSKILLS_ANALYSIS_PROCESSES", str(n))
+        get_settings.cache_clear()
+
+    yield use
+    get_settings.cache_clear()
+
+
+def test_items_after_the_warm_up_run_in_forked_processes_in_order(
+        prefect_harness, processes, caplog: pytest.LogCaptureFixture) -> None:
+    processes(2)
+    with caplog.at_level(logging.WARNING, logger="jdskills.test_forked_workers"):
+        out = fan_out(list(range(7)))
+    assert [r["item"] for r in out] == list(range(7))
+    assert [r["doubled"] for r in out] == [2 * i for i in range(7)]
+    pids = {r["pid"] for r in out}
+    assert os.getpid() not in pids and 1 <= len(pids) <= 2
+    assert all(r["in_worker"] for r in out) and not in_forked_worker()
+    # prepare_workers ran here before the fork, so every worker saw its effect; later items
+    # see the results handed back before they were submitted (two per worker ahead)
+    assert all(r["seen"].get("prepared") == 1 for r in out)
+    assert "0" in out[-1]["seen"] and "5" not in out[-1]["seen"]
+    # the workers' log records reached this process's handlers
+    logged = {r.getMessage() for r in caplog.records if r.name == log.name}
+    for r in out:
+        assert f"describing item {r['item']} in process {r['pid']}" in logged
+
+
+def test_one_process_means_inline(prefect_harness, processes) -> None:
+    processes(1)
+    out = fan_out([1, 2, 3])
+    assert {r["pid"] for r in out} == {os.getpid()}
+    assert not any(r["in_worker"] for r in out)
+    assert [r["doubled"] for r in out] == [2, 4, 6]
+
+
+def test_an_error_in_a_worker_is_raised_in_the_flow(prefect_harness, processes) -> None:
+    processes(2)
+    with pytest.raises(ValueError, match="bad item -1"):
+        fan_out([1, 2, -1, 4])
+
+
+def test_how_many_workers() -> None:
+    cpus = os.cpu_count() or 1
+    assert forked_workers(1, Settings(analysis_processes=4)) == 0  # one item: inline
+    assert forked_workers(10, Settings(analysis_processes=1)) == 0
+    assert forked_workers(10, Settings(analysis_processes=3)) == 3
+    assert forked_workers(2, Settings(analysis_processes=3)) == 1  # the rest after one
+    assert forked_workers(10, Settings()) == (0 if cpus < 2 else min(cpus, 9))
+    # the LLM backend waits on the network (threads do) and needs the Prefect API
+    assert forked_workers(10, Settings(analysis_processes=3, backend="llm")) == 0
