@@ -1,6 +1,9 @@
 """End-to-end offline benchmark: N NHS postings from object storage (a local moto S3 server)
-through the ingest_batch flow into Postgres. Prints JDs/s, seconds per stage, the share of
-the run spent in Prefect (and GX) rather than in the stages' own code, and peak RSS.
+through the ingest_batch flow into Postgres. Prints JDs/s, seconds per stage (summed over
+the analysis processes), the share of the run spent in Prefect (and GX) rather than in the
+stages' own code, and peak memory: RSS of the flow's process and of its largest forked
+analysis worker, and the peak of the summed PSS (shared pages split, not double-counted)
+and of the summed RSS of all of them.
 
     .venv/bin/python benchmarks/offline_nhs.py --n 5000
 
@@ -11,6 +14,7 @@ afterwards. The corpus is read from ../shared/eval-data (never copied into the r
 from __future__ import annotations
 
 import argparse
+import contextlib
 import gzip
 import json
 import os
@@ -58,6 +62,46 @@ def start_s3(body: bytes) -> tuple[subprocess.Popen, str]:
     return proc, endpoint
 
 
+class MemorySampler:
+    """Peak memory of this process and its forked analysis workers, sampled every second:
+    the sum of their PSS (shared pages counted once, split between the processes that map
+    them) and the sum of their RSS (shared pages counted in every process)."""
+
+    def __init__(self) -> None:
+        import threading
+
+        self.peak_pss = self.peak_rss_sum = 0
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._run, daemon=True)
+
+    def _run(self) -> None:
+        import psutil
+
+        me = psutil.Process()
+        while not self._stop.wait(1.0):
+            pss = rss = 0
+            for p in [me, *me.children()]:
+                try:
+                    if p is not me and ("moto" in (cmd := " ".join(p.cmdline()))
+                                        or "uvicorn" in cmd):
+                        continue  # the S3 and Prefect servers are not the pipeline
+                    info = p.memory_full_info()
+                except psutil.Error:  # a worker that just exited
+                    continue
+                pss += info.pss
+                rss += info.rss
+            self.peak_pss = max(self.peak_pss, pss)
+            self.peak_rss_sum = max(self.peak_rss_sum, rss)
+
+    def __enter__(self) -> MemorySampler:
+        self._thread.start()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self._stop.set()
+        self._thread.join()
+
+
 def make_database() -> tuple[str, str]:
     import psycopg
 
@@ -80,6 +124,9 @@ def main() -> None:
     ap.add_argument("--bare", action=argparse.BooleanOptionalAction, default=True,
                     help="also run the same stages without Prefect to measure its overhead "
                     "(default: on)")
+    ap.add_argument("--memory", action=argparse.BooleanOptionalAction, default=True,
+                    help="sample the PSS/RSS of all the pipeline's processes once a second "
+                    "(reading smaps costs a little CPU; default: on)")
     args = ap.parse_args()
 
     lines = []
@@ -107,6 +154,7 @@ def main() -> None:
         from prefect import flow
 
         from flows.ingest_batch import ingest_batch
+        from jdskills.pipeline.runners import forked_workers
 
         @flow(name="bench-warm-up")
         def warm_up() -> None:
@@ -117,7 +165,9 @@ def main() -> None:
         server_start = time.perf_counter() - t0
         uri = "s3://bench/nhs/dt=2020-11-01/*.jsonl"
         t0 = time.perf_counter()
-        result = ingest_batch(uri=uri, chunk_size=args.chunk_size)
+        memory = MemorySampler()
+        with memory if args.memory else contextlib.nullcontext():
+            result = ingest_batch(uri=uri, chunk_size=args.chunk_size)
         wall = time.perf_counter() - t0
         with psycopg.connect(url) as conn:
             stages = conn.execute("SELECT stage_seconds FROM pipeline_run WHERE run_id = %s",
@@ -131,7 +181,12 @@ def main() -> None:
             "quarantined": result["quarantined"], "skipped": result["skipped"],
             "stage_seconds": stages,
             "gx_share": round(stages.get("quality", 0.0) / wall, 3),
+            "analysis_processes": forked_workers(10**6) or 1,
             "peak_rss_mb": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1),
+            "peak_rss_mb_largest_worker": round(
+                resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024, 1),
+            "peak_pss_mb_all_processes": round(memory.peak_pss / 2**20, 1) or None,
+            "peak_rss_mb_sum_all_processes": round(memory.peak_rss_sum / 2**20, 1) or None,
         }
         print(json.dumps(figures, indent=2), flush=True)
         if args.bare:

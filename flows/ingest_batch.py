@@ -19,6 +19,8 @@ from jdskills.pipeline.quality import ChunkGates, publish_quality_artifacts
 from jdskills.pipeline.run_record import finish_run, start_run
 from jdskills.pipeline.runners import (
     OrderedWrites,
+    Prefetch,
+    prefetch,
     results_in_order,
     settings_task_runner,
     stage,
@@ -49,15 +51,21 @@ def ingest_batch(uri: str = SAMPLE_BATCH_URI, chunk_size: int | None = None) -> 
     # run go to the next chunks, so none is enriched twice though not written yet
     writes = OrderedWrites(persist_batch, background=True)
     known: dict[str, Enrichment] = {}
+    ahead: Prefetch | None = None
     try:
         version = current_version()
         plan = tally.timed("ingest", plan_files, uri)
         tally.add_skipped_files(plan.jds_in_done_files, len(plan.done_before))
         progress = RunProgress(len(plan.to_read))
         unread: list[str] = []
+        if plan.to_read:  # read the first file in a forked process while the catalog loads
+            ahead = prefetch(ingest_file, run_id, plan.to_read[0])
+            if ahead is not None:
+                tally.timed("catalog", warm_catalog_snapshot)
         for i, f in enumerate(plan.to_read):
             try:
-                got = tally.timed("ingest", ingest_file, run_id, f)
+                got = tally.timed("ingest", ingest_file, run_id, f,
+                                  quote(ahead) if i == 0 else None)
             except StorageReadError as e:  # after the task's retries: not done, next run
                 unread.append(str(e))
                 continue
@@ -77,6 +85,8 @@ def ingest_batch(uri: str = SAMPLE_BATCH_URI, chunk_size: int | None = None) -> 
             raise IngestIncompleteError(unread)
     except BaseException as e:
         with contextlib.suppress(BaseException):  # the first error is the one reported
+            if ahead is not None:
+                ahead.close()
             writes.wait()  # a chunk already written counts in the run record
         record = finish_run(run_id, tally.summary(), tally.jd_ids, dict(tally.stage_seconds),
                             error=f"{type(e).__name__}: {e}", data_quality=tally.quality)

@@ -7,15 +7,20 @@ cannot become a JD come back as rejects for the quarantine.
 
 from __future__ import annotations
 
+import logging
 from dataclasses import dataclass, field
+from typing import cast
 
 from prefect import task
 from prefect.cache_policies import NONE
 
 from jdskills import db
 from jdskills.ingest import InputFile, list_input_files, read_input_file
+from jdskills.pipeline.runners import Prefetch
 from jdskills.records import JDRecord, RejectedInput
 from jdskills.settings import get_settings
+
+log = logging.getLogger(__name__)
 
 
 @dataclass
@@ -48,7 +53,16 @@ def plan_files(uri: str) -> FilePlan:
 
 
 @task(name="ingest", cache_policy=NONE, retries=2, retry_delay_seconds=2)
-def ingest_file(run_id: str, f: InputFile) -> IngestedFile:
+def ingest_file(run_id: str, f: InputFile, prefetched: Prefetch | None = None) -> IngestedFile:
+    """``prefetched``: this same function already running in a forked process (see
+    ``jdskills.pipeline.runners.prefetch``); its result is taken, or on any error the file
+    is read here (with this task's retries)."""
+    if prefetched is not None:
+        try:
+            return cast(IngestedFile, prefetched.result())
+        except Exception as e:  # noqa: BLE001 - read again here, where retries apply
+            log.warning("reading %s in a forked process failed (%s: %s); reading it here",
+                        f.uri, type(e).__name__, e)
     result = read_input_file(f, settings=get_settings())
     ids = [r.jd_id for r in result.records]
     with db.connect() as conn, conn.transaction():

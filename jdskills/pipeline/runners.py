@@ -156,7 +156,7 @@ def _in_processes(task: Task[..., R], items: list[T], kwargs: dict[str, Any],
 
         def top_up() -> None:
             while pending and len(in_flight) < 2 * workers:
-                in_flight.append(pool.submit(task, pending.popleft(), _plain(kwargs)))
+                in_flight.append(pool.submit(task, pending.popleft(), **_plain(kwargs)))
 
         top_up()
         yield from first
@@ -198,21 +198,28 @@ class ForkedWorkers:
             gc.unfreeze()
         return self
 
-    def submit(self, task: Task[..., R], item: Any, kwargs: dict[str, Any]) -> Future[R]:
+    def submit(self, task: Task[..., R] | Callable[..., R], *args: Any,
+               **kwargs: Any) -> Future[R]:
+        """``task``'s function on a worker (arguments as a task's submit takes them). The
+        worker finds the function by module and name, as the module defines it."""
         assert self._pool is not None
+        fn = task.fn if isinstance(task, Task) else task
         # pickled here, not in the pool's feeder thread: the caller may change the
         # arguments (e.g. add to a dict) once submit returns
-        payload = pickle.dumps((item, kwargs), protocol=pickle.HIGHEST_PROTOCOL)
-        return self._pool.submit(_run_in_worker, task.fn.__module__, task.fn.__qualname__,
-                                 payload)
+        payload = pickle.dumps(([a.unwrap() if isinstance(a, BaseAnnotation) else a
+                                 for a in args], _plain(kwargs)),
+                               protocol=pickle.HIGHEST_PROTOCOL)
+        return self._pool.submit(_run_in_worker, fn.__module__, fn.__qualname__, payload)
 
     def __exit__(self, *exc: Any) -> None:
         try:
             if self._pool is not None:
                 self._pool.shutdown(wait=True, cancel_futures=True)
+                self._pool = None
         finally:
             if self._listener is not None:
                 self._listener.stop()  # after the workers: their last records are in
+                self._listener = None
 
 
 class _Redispatch(logging.Handler):
@@ -258,10 +265,39 @@ def _after_fork(logs: Any) -> None:
 
 
 def _run_in_worker(module: str, qualname: str, payload: bytes) -> Any:
-    item, kwargs = pickle.loads(payload)
+    args, kwargs = pickle.loads(payload)
     target = getattr(importlib.import_module(module), qualname)
     fn = target.fn if isinstance(target, Task) else target
-    return contextvars.Context().run(fn, item, **kwargs)
+    return contextvars.Context().run(fn, *args, **kwargs)
+
+
+class Prefetch:
+    """A task's function computed in a forked child while this process does other work
+    (e.g. reading the first input file while the catalog snapshot loads). ``result()``
+    waits for it and raises what it raised; the child exits then."""
+
+    def __init__(self, task: Task[..., R] | Callable[..., R], *args: Any) -> None:
+        self._workers = ForkedWorkers(1).__enter__()
+        try:
+            self._future = self._workers.submit(task, *args)
+        except BaseException:
+            self.close()
+            raise
+
+    def result(self) -> Any:
+        try:
+            return self._future.result()
+        finally:
+            self.close()
+
+    def close(self) -> None:
+        self._workers.__exit__(None, None, None)
+
+
+def prefetch(task: Task[..., R] | Callable[..., R], *args: Any,
+             settings: Settings | None = None) -> Prefetch | None:
+    """``Prefetch(task, *args)`` when the run may fork (as for analysis workers), else None."""
+    return Prefetch(task, *args) if forked_workers(2, settings) else None
 
 
 def warm_catalog_snapshot() -> int:

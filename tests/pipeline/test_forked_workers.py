@@ -7,6 +7,7 @@ from __future__ import annotations
 import logging
 import os
 from typing import Any
+from uuid import uuid4
 
 import pytest
 from prefect import flow, task
@@ -98,3 +99,49 @@ def test_how_many_workers() -> None:
     assert forked_workers(10, Settings()) == (0 if cpus < 2 else min(cpus, 9))
     # the LLM backend waits on the network (threads do) and needs the Prefect API
     assert forked_workers(10, Settings(analysis_processes=3, backend="llm")) == 0
+
+
+@task
+def pid_and(value: str) -> tuple[int, str]:
+    if value == "boom":
+        raise OSError("storage went away")
+    return os.getpid(), value
+
+
+def test_prefetch_runs_in_a_forked_process_and_raises_what_it_raised(processes) -> None:
+    from jdskills.pipeline.runners import Prefetch, prefetch
+
+    processes(2)
+    ahead = prefetch(pid_and, "x")
+    assert isinstance(ahead, Prefetch)
+    pid, value = ahead.result()
+    assert value == "x" and pid != os.getpid()
+    with pytest.raises(OSError, match="storage went away"):
+        Prefetch(pid_and, "boom").result()
+    processes(1)
+    assert prefetch(pid_and, "x") is None  # no forking: the caller does the work itself
+
+
+def test_a_failed_prefetch_of_a_file_is_read_again_in_the_flow(
+        prefect_harness, processes, tmp_path, migrated_db, use_database,
+        caplog: pytest.LogCaptureFixture) -> None:
+    from jdskills.ingest import list_input_files
+    from jdskills.pipeline.runners import Prefetch
+    from tasks.ingest import ingest_file
+
+    use_database(migrated_db)
+    processes(2)
+    batch = tmp_path / "one.jsonl"
+    batch.write_text('{"id": "a", "title": "Data Engineer", "text": "We build pipelines in '
+                     'Python and SQL on Airflow; you will own our Spark jobs and dbt models, '
+                     'and help the analysts with their dashboards."}\n')
+    [f] = list_input_files(str(batch), settings=get_settings())
+
+    @flow
+    def read_it() -> Any:
+        return ingest_file(str(uuid4()), f, quote(Prefetch(pid_and, "boom")))
+
+    with caplog.at_level(logging.WARNING, logger="tasks.ingest"):
+        got = read_it()
+    assert [r.external_id for r in got.records] == ["a"]
+    assert any("OSError: storage went away" in r.getMessage() for r in caplog.records)
