@@ -262,6 +262,10 @@ def _after_fork(logs: Any) -> None:
 
     db.after_fork()
     logging.getLogger().handlers = [QueueHandler(logs)]  # to the parent, not to our stderr
+    # the shared snapshot is frozen (see __enter__); collecting the young generation every
+    # 10,000 allocations instead of 700 cut the time in GC from 3.0 s to 1.0 s for 4,830
+    # NHS JDs (stages 1-7, one process): chunks allocate millions of short-lived objects
+    gc.set_threshold(10_000, 20, 20)
 
 
 def _run_in_worker(module: str, qualname: str, payload: bytes) -> Any:

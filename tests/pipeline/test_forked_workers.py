@@ -4,6 +4,7 @@ in the flow, and how many workers a run gets."""
 
 from __future__ import annotations
 
+import gc
 import logging
 import os
 from typing import Any
@@ -31,7 +32,7 @@ def describe(item: int, seen: dict[str, int] | None = None) -> dict[str, Any]:
     if item < 0:
         raise ValueError(f"bad item {item}")
     return {"item": item, "pid": os.getpid(), "seen": dict(seen or {}),
-            "in_worker": in_forked_worker(),
+            "in_worker": in_forked_worker(), "gc_threshold": gc.get_threshold(),
             "doubled": stage(double)(item)}  # a task run here, a plain call in a worker
 
 
@@ -66,6 +67,9 @@ def test_items_after_the_warm_up_run_in_forked_processes_in_order(
     pids = {r["pid"] for r in out}
     assert os.getpid() not in pids and 1 <= len(pids) <= 2
     assert all(r["in_worker"] for r in out) and not in_forked_worker()
+    # workers collect the young generation less often; this process is left as it was
+    assert all(r["gc_threshold"][0] == 10_000 for r in out)
+    assert gc.get_threshold()[0] != 10_000
     # prepare_workers ran here before the fork, so every worker saw its effect; later items
     # see the results handed back before they were submitted (two per worker ahead)
     assert all(r["seen"].get("prepared") == 1 for r in out)
