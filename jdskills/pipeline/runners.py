@@ -124,6 +124,8 @@ def forked_workers(n_items: int, settings: Settings | None = None) -> int:
         return 0
     if s.backend != "offline":  # waits on the network: threads do; and needs the Prefect API
         return 0
+    if s.task_runner != "thread":  # Dask workers analyse; the flow's process needs no catalog
+        return 0
     wanted = s.analysis_processes or (os.cpu_count() or 1)
     return 0 if wanted < 2 else min(wanted, n_items - 1)
 

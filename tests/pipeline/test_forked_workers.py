@@ -103,6 +103,8 @@ def test_how_many_workers() -> None:
     assert forked_workers(10, Settings()) == (0 if cpus < 2 else min(cpus, 9))
     # the LLM backend waits on the network (threads do) and needs the Prefect API
     assert forked_workers(10, Settings(analysis_processes=3, backend="llm")) == 0
+    # on Dask the workers analyse (and the flow's process reads and warms nothing ahead)
+    assert forked_workers(10, Settings(analysis_processes=3, task_runner="dask")) == 0
 
 
 @task
