@@ -9,11 +9,10 @@ run's own runner) returns a ``ThreadPoolTaskRunner`` or a ``prefect_dask.DaskTas
 Tasks leave the flow's process only when submitted: ``results_in_order`` hands results back
 in input order so that what follows (the persist stage) sees the same sequence either way.
 On Dask it submits one task per item, a few at a time. On the thread runner it calls the
-task's function inline for the first item, then (when ``analysis_processes`` allows more
-than one process and the platform can fork) hands the other items to worker processes
-forked from the flow's process, so that they start with everything the first item loaded
-(the catalog snapshot and its indexes) and use the other cores while the flow's process
-writes.
+task's function inline, or (offline backend, ``analysis_processes`` above one, a platform
+that can fork) hands the items to worker processes forked from the flow's process once it
+has loaded the catalog snapshot and its indexes, so that they start with them and use the
+other cores while the flow's process writes.
 """
 
 from __future__ import annotations
@@ -117,22 +116,35 @@ def results_in_order(
         yield in_flight.popleft().result()
 
 
-def forked_workers(n_items: int, settings: Settings | None = None) -> int:
-    """How many forked processes analyse ``n_items`` items after the first (0: inline)."""
-    s = settings or get_settings()
-    if n_items < 2 or "fork" not in multiprocessing.get_all_start_methods():
-        return 0
+def _may_fork(s: Settings) -> bool:
+    if "fork" not in multiprocessing.get_all_start_methods():
+        return False
     if s.backend != "offline":  # waits on the network: threads do; and needs the Prefect API
+        return False
+    # on Dask the Dask workers analyse: the flow's process needs no catalog
+    return s.task_runner == "thread" and _wanted_processes(s) >= 2
+
+
+def _wanted_processes(s: Settings) -> int:
+    return s.analysis_processes or (os.cpu_count() or 1)
+
+
+def forked_workers(n_items: int, settings: Settings | None = None) -> int:
+    """How many forked processes analyse ``n_items`` items (0: inline; never more than
+    one per item after the first)."""
+    s = settings or get_settings()
+    if n_items < 2 or not _may_fork(s):
         return 0
-    if s.task_runner != "thread":  # Dask workers analyse; the flow's process needs no catalog
-        return 0
-    wanted = s.analysis_processes or (os.cpu_count() or 1)
-    return 0 if wanted < 2 else min(wanted, n_items - 1)
+    return min(_wanted_processes(s), n_items - 1)
+
+
+def _unquote(value: Any) -> Any:
+    return value.unwrap() if isinstance(value, BaseAnnotation) else value
 
 
 def _plain(kwargs: dict[str, Any]) -> dict[str, Any]:
     """What a task's submit would pass: quote() undone."""
-    return {k: v.unwrap() if isinstance(v, BaseAnnotation) else v for k, v in kwargs.items()}
+    return {k: _unquote(v) for k, v in kwargs.items()}
 
 
 def _in_processes(task: Task[..., R], items: list[T], kwargs: dict[str, Any],
@@ -208,8 +220,7 @@ class ForkedWorkers:
         fn = task.fn if isinstance(task, Task) else task
         # pickled here, not in the pool's feeder thread: the caller may change the
         # arguments (e.g. add to a dict) once submit returns
-        payload = pickle.dumps(([a.unwrap() if isinstance(a, BaseAnnotation) else a
-                                 for a in args], _plain(kwargs)),
+        payload = pickle.dumps(([_unquote(a) for a in args], _plain(kwargs)),
                                protocol=pickle.HIGHEST_PROTOCOL)
         return self._pool.submit(_run_in_worker, fn.__module__, fn.__qualname__, payload)
 
@@ -251,8 +262,7 @@ def stage(task: Task[..., R] | Callable[..., R]) -> Callable[..., R]:
     fn = task.fn
 
     def plain(*args: Any, **kwargs: Any) -> R:
-        return fn(*[a.unwrap() if isinstance(a, BaseAnnotation) else a for a in args],
-                  **_plain(kwargs))
+        return fn(*[_unquote(a) for a in args], **_plain(kwargs))
 
     return plain
 
@@ -303,7 +313,7 @@ class Prefetch:
 def prefetch(task: Task[..., R] | Callable[..., R], *args: Any,
              settings: Settings | None = None) -> Prefetch | None:
     """``Prefetch(task, *args)`` when the run may fork (as for analysis workers), else None."""
-    return Prefetch(task, *args) if forked_workers(2, settings) else None
+    return Prefetch(task, *args) if _may_fork(settings or get_settings()) else None
 
 
 def warm_catalog_snapshot() -> int:
