@@ -33,7 +33,7 @@ from jdskills.settings import SAMPLE_BATCH_URI, get_settings
 from tasks.classify import classify_roles
 from tasks.enrich import enrich_new_skills
 from tasks.extract import extract_skills
-from tasks.ingest import ingest_file, mark_file_done, plan_files
+from tasks.ingest import ingest_file, jds_in, mark_file_done, plan_files
 from tasks.link import RoleLearning, link_dimensions
 from tasks.match import match_skills
 from tasks.parse import parse_jds
@@ -79,7 +79,7 @@ def ingest_batch(uri: str = SAMPLE_BATCH_URI, chunk_size: int | None = None) -> 
                 persist_chunk(run_id, chunk, version, tally, writes,
                               then=partial(progress.chunk_done, i, n, len(chunks)))
             writes.wait()
-            mark_file_done(got)
+            mark_file_done(got.file.fingerprint, jds_in(got))
         progress.finish()
         if unread:
             raise IngestIncompleteError(unread)

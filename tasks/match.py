@@ -169,18 +169,24 @@ def _fuzzy(names: list[str], snapshot: CatalogSnapshot,
 
 def _shortlists(names: list[str], snapshot: CatalogSnapshot,
                 k: int) -> dict[str, list[tuple[int, float]]]:
-    """Each name's k most similar catalog skills by hashed-vector cosine, best first."""
+    """Each name's k most similar catalog skills by hashed-vector cosine, best first (ties
+    in catalog order). Only skills sharing a feature with the name are ranked: the product
+    stays sparse, no dense skills × names block is built or sorted."""
     if not names:
         return {}
     vectors = default_embedder().embed_sparse(names)
+    skills_t, skill_ids = snapshot.skill_vectors_t, snapshot.skill_ids
     out: dict[str, list[tuple[int, float]]] = {}
-    for lo in range(0, len(names), SEMANTIC_BLOCK):  # bounded memory: skills × block
-        sims = (snapshot.skill_vectors @ vectors[lo:lo + SEMANTIC_BLOCK].T).toarray()
+    for lo in range(0, len(names), SEMANTIC_BLOCK):
+        sims = (vectors[lo:lo + SEMANTIC_BLOCK] @ skills_t).tocsr()
         for j, name in enumerate(names[lo:lo + SEMANTIC_BLOCK]):
-            col = sims[:, j]
-            top = np.argpartition(-col, k)[:k] if col.size > k else np.arange(col.size)
-            top = top[np.argsort(-col[top])]
-            out[name] = [(int(snapshot.skill_ids[i]), float(col[i])) for i in top]
+            start, end = sims.indptr[j], sims.indptr[j + 1]
+            scores, rows = sims.data[start:end], sims.indices[start:end]
+            if scores.size > k:  # the k best and whatever ties the k-th
+                keep = scores >= np.partition(scores, scores.size - k)[scores.size - k]
+                scores, rows = scores[keep], rows[keep]
+            best = np.lexsort((rows, -scores))[:k]
+            out[name] = [(int(skill_ids[rows[i]]), float(scores[i])) for i in best]
     return out
 
 

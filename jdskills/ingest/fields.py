@@ -39,9 +39,11 @@ def field_sources(field_map: Mapping[str, str]) -> dict[str, tuple[str, ...]]:
             for name, keys in FIELD_CONVENTION.items()}
 
 
-def lookup(row: Mapping[str, Any], key: str) -> Any:
+def lookup(row: Mapping[str, Any], key: str,
+           folds: dict[int, dict[str, Any]] | None = None) -> Any:
     """``row[key]``; else a dotted path through nested mappings (``hiringOrganization.name``);
-    else the same, matching keys case-insensitively. None when absent."""
+    else the same, matching keys case-insensitively (the first key that matches). None when
+    absent. ``folds`` keeps each mapping's case-folded keys between lookups in one row."""
     if key in row:
         return row[key]
     node: Any = row
@@ -51,8 +53,14 @@ def lookup(row: Mapping[str, Any], key: str) -> Any:
         if part in node:
             node = node[part]
             continue
-        folded = part.casefold()
-        node = next((v for k, v in node.items() if str(k).casefold() == folded), None)
+        if folds is None:
+            folds = {}
+        folded = folds.get(id(node))
+        if folded is None:
+            folded = folds[id(node)] = {}
+            for k, v in node.items():
+                folded.setdefault(str(k).casefold(), v)
+        node = folded.get(part.casefold())
         if node is None:
             return None
     return node
@@ -90,18 +98,20 @@ class RowFields:
 
 
 def extract_fields(row: Mapping[str, Any], sources: Mapping[str, tuple[str, ...]]) -> RowFields:
+    folds: dict[int, dict[str, Any]] = {}  # the row's mappings stay alive: ids are stable
+
     def first(name: str) -> str | None:
         for key in sources[name]:
-            text = _as_text(lookup(row, key))
+            text = _as_text(lookup(row, key, folds))
             if text:
                 return text
         return None
 
-    posted = next((v for k in sources["posted_at"] if (v := lookup(row, k)) not in (None, "")),
-                  None)
+    posted = next((v for k in sources["posted_at"]
+                   if (v := lookup(row, k, folds)) not in (None, "")), None)
     return RowFields(
         text=first("text"),
-        text_key_present=any(lookup(row, k) is not None for k in sources["text"]),
+        text_key_present=any(lookup(row, k, folds) is not None for k in sources["text"]),
         external_id=first("external_id"),
         title=first("title"),
         company=first("company"),

@@ -13,7 +13,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any, TypeVar, cast
 
-from jdskills.pipeline.catalog_snapshot import CatalogSnapshot
+from jdskills.pipeline.catalog_snapshot import CACHED_DERIVED, CatalogSnapshot
 
 T = TypeVar("T")
 _DERIVED: dict[tuple[int, str], tuple[weakref.ref[CatalogSnapshot], Any]] = {}
@@ -22,12 +22,19 @@ _LOCK = threading.RLock()
 
 def snapshot_cached(snapshot: CatalogSnapshot, name: str,
                     build: Callable[[CatalogSnapshot], T]) -> T:
-    """``build(snapshot)``, computed once per snapshot object and kept while it lives."""
+    """``build(snapshot)``, computed once per snapshot object and kept while it lives; kept
+    in ``snapshot.derived`` (and so in the on-disk cache) when ``name`` is one of
+    ``CACHED_DERIVED``, whose builders read only the cached tables."""
     with _LOCK:
+        if name in snapshot.derived:
+            return cast(T, snapshot.derived[name])
         hit = _DERIVED.get((id(snapshot), name))
         if hit is not None and hit[0]() is snapshot:
             return cast(T, hit[1])
         value = build(snapshot)
+        if name in CACHED_DERIVED:
+            snapshot.derived[name] = value
+            return value
         for key in [k for k, (ref, _) in _DERIVED.items() if ref() is None]:
             del _DERIVED[key]
         _DERIVED[(id(snapshot), name)] = (weakref.ref(snapshot), value)

@@ -14,6 +14,7 @@ import os
 import pickle
 import threading
 from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
 from contextvars import ContextVar
 from dataclasses import dataclass, field
@@ -53,6 +54,9 @@ class CatalogSnapshot:
     dimensions: pd.DataFrame  # index: dimension id; slug, name, description, status
     skill_dims: dict[int, list[int]]
     roles: list[RoleInfo]
+    # structures other modules build from the tables above (names in CACHED_DERIVED; see
+    # ``jdskills.offline.lookup.snapshot_cached``), kept in the on-disk cache with them
+    derived: dict[str, Any] = field(default_factory=dict, repr=False)
     _lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
 
     # --- exact indexes --------------------------------------------------------------------
@@ -74,6 +78,11 @@ class CatalogSnapshot:
     @cached_property
     def skill_vectors(self) -> sparse.csr_matrix:
         return default_embedder().embed_sparse(self.skills["name"].tolist())
+
+    @cached_property
+    def skill_vectors_t(self) -> sparse.csr_matrix:
+        """``skill_vectors`` transposed (features × skills), for names × skills products."""
+        return self.skill_vectors.T.tocsr()
 
     @cached_property
     def skill_ids(self) -> np.ndarray:
@@ -184,7 +193,12 @@ FRESH_ON_LOAD = ("roles", "role_by_id", "dimensions", "dimension_slugs")
 CACHED_PROPERTIES = ("gazetteer", "skill_vectors", "by_normalized", "by_squashed",
                      "fuzzy_choices", "skill_ids", "skill_names", "active_dimensions",
                      "dimension_vectors")
-CACHE_FORMAT = 1
+# structures the stages derive from the cached tables alone (not from roles or pending
+# dimensions): built before the cache file is written (``jdskills.pipeline.warm``) and
+# kept in it, so that loading the snapshot does not rebuild them (~1.6 s)
+CACHED_DERIVED = ("skill-aliases", "name-index", "dimension-profiles",
+                  "dimension-specificity")
+CACHE_FORMAT = 2
 _CACHE_KEEP = 2  # snapshot files kept in the cache folder
 
 
@@ -224,9 +238,16 @@ def _code_digest() -> str:
     (gazetteer, embedder, normalisation) never reads a file an older one wrote."""
     import jdskills.embedder
     import jdskills.normalize
+    import jdskills.offline.enrich.neighbours
+    import jdskills.offline.enrich.signals
     import jdskills.offline.extract
+    import jdskills.offline.lookup
+    import jdskills.pipeline.warm
 
-    files = [Path(__file__), Path(jdskills.embedder.__file__), Path(jdskills.normalize.__file__),
+    files = [Path(__file__), *(Path(m.__file__ or "") for m in (
+                 jdskills.embedder, jdskills.normalize, jdskills.offline.lookup,
+                 jdskills.offline.enrich.neighbours, jdskills.offline.enrich.signals,
+                 jdskills.pipeline.warm)),
              *sorted(Path(jdskills.offline.extract.__file__).parent.glob("*.py"))]
     digest = hashlib.sha256()
     for path in files:
@@ -234,11 +255,18 @@ def _code_digest() -> str:
     return digest.hexdigest()[:16]
 
 
+def _cache_dir(settings: Settings) -> Path:
+    return Path(settings.data_dir) / "cache"
+
+
 def _cache_file(settings: Settings, fingerprint: str) -> Path:
-    return Path(settings.data_dir) / "cache" / f"catalog-snapshot-{fingerprint}.pickle"
+    return _cache_dir(settings) / f"catalog-snapshot-{fingerprint}.pickle"
 
 
-def _read_cached(settings: Settings, fingerprint: str) -> CatalogSnapshot | None:
+def _read_cached(settings: Settings, fingerprint: str, *,
+                 quiet: bool = False) -> CatalogSnapshot | None:
+    """The cached snapshot of ``fingerprint``, or None. ``quiet``: an unreadable file (e.g.
+    one an older version wrote, read on the chance it is current) is not worth a warning."""
     path = _cache_file(settings, fingerprint)
     collecting = gc.isenabled()
     gc.disable()  # millions of new objects would set off many useless collections (~35%)
@@ -248,7 +276,8 @@ def _read_cached(settings: Settings, fingerprint: str) -> CatalogSnapshot | None
     except FileNotFoundError:
         return None
     except Exception as e:  # noqa: BLE001 - a damaged or outdated cache file is rebuilt
-        log.warning("catalog snapshot cache %s unreadable (%s); rebuilding", path, e)
+        log.log(logging.DEBUG if quiet else logging.WARNING,
+                "catalog snapshot cache %s unreadable (%s); rebuilding", path, e)
         return None
     finally:
         if collecting:
@@ -259,17 +288,20 @@ def _read_cached(settings: Settings, fingerprint: str) -> CatalogSnapshot | None
 def _write_cached(settings: Settings, fingerprint: str, snapshot: CatalogSnapshot) -> None:
     """Build the costly structures and keep them on disk (atomic replace; the oldest
     files beyond ``_CACHE_KEEP`` are removed). A failure to write only costs speed."""
+    from jdskills.pipeline.warm import build_cached_derived
+
     path = _cache_file(settings, fingerprint)
     try:
         for name in CACHED_PROPERTIES:
             getattr(snapshot, name)
+        build_cached_derived(snapshot)
         path.parent.mkdir(parents=True, exist_ok=True)
         tmp = path.with_suffix(f".{os.getpid()}.tmp")
         with tmp.open("wb") as fh:
             pickle.dump(snapshot, fh, protocol=pickle.HIGHEST_PROTOCOL)
         os.replace(tmp, path)
         old = sorted(path.parent.glob("catalog-snapshot-*.pickle"),
-                     key=lambda p: p.stat().st_mtime, reverse=True)[_CACHE_KEEP:]
+                     key=_mtime, reverse=True)[_CACHE_KEEP:]
         for stale in old:
             stale.unlink(missing_ok=True)
     except OSError as e:
@@ -277,22 +309,55 @@ def _write_cached(settings: Settings, fingerprint: str, snapshot: CatalogSnapsho
 
 
 def load_snapshot(settings: Settings, version: int) -> CatalogSnapshot:
-    """The snapshot of the active catalog. Everything but the roles (whose centroids runs
-    update) comes from the on-disk cache when the catalog's fingerprint has been seen
-    before; otherwise it is built and cached (``settings.snapshot_cache``)."""
+    """The snapshot of the active catalog. Everything but the roles and dimensions (which
+    runs change) comes from the on-disk cache when the catalog's fingerprint has been seen
+    before; otherwise it is built and cached (``settings.snapshot_cache``).
+
+    The newest cache file is read while the database computes the fingerprint (each takes
+    about a second); it is used when its name carries that fingerprint, else the file that
+    does is read (or the snapshot built)."""
     if not settings.snapshot_cache:
         return _load_from_database(settings, version)
-    with db.connect(settings) as conn:
-        fingerprint = catalog_fingerprint(conn)
+    with ThreadPoolExecutor(1, thread_name_prefix="catalog-fingerprint") as pool:
+        asked = pool.submit(_fingerprint, settings)
+        newest = _newest_cached(settings)
+        fingerprint = asked.result()
+    cached = newest[1] if newest is not None and newest[0] == fingerprint else None
+    del newest  # a stale snapshot is not kept while the right one is read or built
+    if cached is None:
         cached = _read_cached(settings, fingerprint)
-        if cached is not None:
+    if cached is not None:
+        with db.connect(settings) as conn:
             cached.version = version
             cached.dimensions = _load_dimensions(conn)
             cached.roles = _load_roles(conn)
-            return cached
+        return cached
     snapshot = _load_from_database(settings, version)
     _write_cached(settings, fingerprint, snapshot)
     return snapshot
+
+
+def _fingerprint(settings: Settings) -> str:
+    with db.connect(settings) as conn:
+        return catalog_fingerprint(conn)
+
+
+def _newest_cached(settings: Settings) -> tuple[str, CatalogSnapshot] | None:
+    """The most recently written cache file's fingerprint and snapshot, if any is readable."""
+    files = sorted(_cache_dir(settings).glob("catalog-snapshot-*.pickle"), key=_mtime,
+                   reverse=True)
+    if not files:
+        return None
+    fingerprint = files[0].stem.removeprefix("catalog-snapshot-")
+    snapshot = _read_cached(settings, fingerprint, quiet=True)
+    return (fingerprint, snapshot) if snapshot is not None else None
+
+
+def _mtime(path: Path) -> float:
+    try:
+        return path.stat().st_mtime
+    except OSError:  # removed meanwhile by another process
+        return 0.0
 
 
 def _load_from_database(settings: Settings, version: int) -> CatalogSnapshot:

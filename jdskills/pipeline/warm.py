@@ -12,7 +12,7 @@ from expectations.gate import warm_gates
 from jdskills.offline.enrich.neighbours import name_index
 from jdskills.offline.enrich.signals import dimension_profiles, specificity
 from jdskills.offline.lookup import catalog_rows, skill_aliases, snapshot_cached
-from jdskills.pipeline.catalog_snapshot import CACHED_PROPERTIES, get_snapshot
+from jdskills.pipeline.catalog_snapshot import CACHED_PROPERTIES, CatalogSnapshot, get_snapshot
 from jdskills.pipeline.role_signals import role_index
 from jdskills.settings import Settings, get_settings
 
@@ -21,14 +21,19 @@ def warm_analysis(settings: Settings | None = None) -> int:
     """Load the catalog snapshot and build its derived structures; the snapshot version."""
     s = settings or get_settings()
     snapshot = get_snapshot(s)
-    for name in (*CACHED_PROPERTIES, "dimension_slugs", "role_by_id"):
+    for name in (*CACHED_PROPERTIES, "skill_vectors_t", "dimension_slugs", "role_by_id"):
         getattr(snapshot, name)
     role_index(snapshot)
     catalog_rows(snapshot)
+    build_cached_derived(snapshot)
+    snapshot_cached(snapshot, "gate-context", catalog_context)
+    warm_gates(s)
+    return snapshot.version
+
+
+def build_cached_derived(snapshot: CatalogSnapshot) -> None:
+    """The structures of ``CACHED_DERIVED`` (kept in the on-disk snapshot cache)."""
     skill_aliases(snapshot)
     name_index(snapshot)
     snapshot_cached(snapshot, "dimension-profiles", dimension_profiles)
     snapshot_cached(snapshot, "dimension-specificity", specificity)
-    snapshot_cached(snapshot, "gate-context", catalog_context)
-    warm_gates(s)
-    return snapshot.version

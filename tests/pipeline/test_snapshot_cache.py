@@ -50,6 +50,9 @@ def test_a_new_process_loads_the_snapshot_from_the_cache(settings: Settings) -> 
     assert {"Python", "PyTorch"} <= found
     assert "_lock" in loaded.__dict__ and loaded.roles == built.roles
     assert cached_file.stat().st_size > 0
+    # what other modules derive from the tables comes from the file too, not rebuilt
+    assert set(loaded.derived) == set(cs.CACHED_DERIVED)
+    assert loaded.derived["skill-aliases"] == {1: ("python",), 2: ("pytorch",)}
 
 
 def test_a_catalog_change_is_never_served_from_a_stale_file(settings: Settings) -> None:
@@ -61,6 +64,26 @@ def test_a_catalog_change_is_never_served_from_a_stale_file(settings: Settings) 
     after = cs.load_snapshot(settings, 1)
     assert "python3" not in _names(before) and "python3" in _names(after)
     assert len(list((settings.data_dir / "cache").glob("catalog-snapshot-*.pickle"))) == 2
+
+
+def test_an_older_file_serves_when_the_catalog_is_back_to_it(settings: Settings) -> None:
+    """The newest file is read while the fingerprint is computed; when it is not the
+    current one, the file that is (here: written before a change that was undone) is."""
+    cs.load_snapshot(settings, 1)
+    [first] = (settings.data_dir / "cache").glob("catalog-snapshot-*.pickle")
+    alias = ("(1, 'Python3', 'python3', 'python3', 'version', 'exact', 'user')")
+    with db.connect(settings) as conn:
+        conn.execute("INSERT INTO skill_alias (skill_id, alias, normalized, squashed, "
+                     f"alias_type, match_strategy, source) VALUES {alias}")
+    assert "python3" in _names(cs.load_snapshot(settings, 1))
+    files = {p: p.stat().st_mtime_ns
+             for p in (settings.data_dir / "cache").glob("catalog-snapshot-*.pickle")}
+    assert len(files) == 2 and max(files, key=files.__getitem__) != first
+    with db.connect(settings) as conn:
+        conn.execute("DELETE FROM skill_alias WHERE normalized = 'python3'")
+    again = cs.load_snapshot(settings, 1)
+    assert _names(again) == {"python", "pytorch"}
+    assert {p: p.stat().st_mtime_ns for p in files} == files  # read, not rebuilt
 
 
 def test_a_damaged_cache_file_is_rebuilt(settings: Settings) -> None:

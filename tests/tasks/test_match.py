@@ -10,7 +10,7 @@ from jdskills.pipeline.catalog_snapshot import CatalogSnapshot
 from jdskills.pipeline.state import JDState
 from jdskills.records import ExtractedSkill, JDRecord
 from jdskills.settings import Settings
-from tasks.match import _match_jd, resolve_names
+from tasks.match import _match_jd, _shortlists, resolve_names
 
 SKILLS = {1: "PyTorch", 2: "Kubernetes", 3: "Apache Airflow", 4: "Machine Learning",
           5: "Triton Inference Server"}
@@ -75,3 +75,18 @@ def test_fuzzy_candidates_are_recorded(snapshot: CatalogSnapshot) -> None:
     assert m.matched_via == "fuzzy" and m.skill_id == 3
     assert m.candidates and m.candidates[0]["alias"] == "airflow"
     assert m.persist_alias is (m.score >= settings.alias_persist_threshold)
+
+
+def test_semantic_shortlist_ranks_only_skills_sharing_a_feature_ties_in_catalog_order() -> None:
+    skills = {10: "Data Pipelines", 11: "Data Pipelines", 12: "Data Pipeline Design",
+              13: "Zzz"}
+    snap = CatalogSnapshot(version=1, skills=pd.DataFrame(
+        {"slug": [f"s{i}" for i in skills], "name": list(skills.values())},
+        index=list(skills)), aliases=pd.DataFrame(columns=["skill_id", "normalized"]),
+        collisions=pd.DataFrame(), dimensions=pd.DataFrame(), skill_dims={}, roles=[])
+    shortlist = _shortlists(["data pipelines", "qqqq"], snap, 3)
+    ranked = [sid for sid, _ in shortlist["data pipelines"]]
+    assert ranked[:2] == [10, 11] and ranked[2] == 12  # equal cosines: catalog order
+    scores = [score for _, score in shortlist["data pipelines"]]
+    assert scores[0] == pytest.approx(1.0) and scores[0] == scores[1] > scores[2] > 0
+    assert shortlist["qqqq"] == []  # no shared n-gram: no zero-cosine filler
