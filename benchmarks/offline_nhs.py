@@ -3,7 +3,7 @@ through the ingest_batch flow into Postgres. Prints JDs/s, seconds per stage (su
 the analysis processes), the share of the run spent in Prefect (and GX) rather than in the
 stages' own code, and peak memory: RSS of the flow's process and of its largest forked
 analysis worker, and the peak of the summed PSS (shared pages split, not double-counted)
-and of the summed RSS of all of them.
+and of the summed RSS of all of them; and the CPU seconds the run took, by process.
 
     .venv/bin/python benchmarks/offline_nhs.py --n 5000
 
@@ -102,6 +102,46 @@ class MemorySampler:
         self._thread.join()
 
 
+class CpuAccount:
+    """Where the machine's CPU time went during the flow run: the flow's process, its forked
+    analysis workers (reaped by the end of the run), the Prefect API server, the S3 server,
+    and the rest (mostly Postgres), from the machine's busy time."""
+
+    def __init__(self, s3: subprocess.Popen) -> None:
+        self._s3 = s3
+
+    def _read(self) -> dict[str, float]:
+        import psutil
+
+        machine = psutil.cpu_times()
+        me, kids = (resource.getrusage(w) for w in (resource.RUSAGE_SELF,
+                                                     resource.RUSAGE_CHILDREN))
+
+        def cpu(proc: psutil.Process) -> float:
+            try:
+                t = proc.cpu_times()
+                return t.user + t.system
+            except psutil.Error:
+                return 0.0
+
+        server = sum(cpu(p) for p in psutil.Process().children()
+                     if "uvicorn" in " ".join(p.cmdline()))
+        return {"machine": sum(machine) - machine.idle - getattr(machine, "iowait", 0.0),
+                "flow_process": me.ru_utime + me.ru_stime,
+                "analysis_workers": kids.ru_utime + kids.ru_stime,
+                "prefect_server": server, "s3_server": cpu(psutil.Process(self._s3.pid))}
+
+    def __enter__(self) -> CpuAccount:
+        self._start = self._read()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        end = self._read()
+        self.seconds = {k: round(end[k] - self._start[k], 1) for k in end}
+        self.seconds["postgres_and_rest"] = round(self.seconds["machine"] - sum(
+            v for k, v in self.seconds.items() if k != "machine"), 1)
+
+
 def make_database() -> tuple[str, str]:
     import psycopg
 
@@ -166,7 +206,8 @@ def main() -> None:
         uri = "s3://bench/nhs/dt=2020-11-01/*.jsonl"
         t0 = time.perf_counter()
         memory = MemorySampler()
-        with memory if args.memory else contextlib.nullcontext():
+        cpu = CpuAccount(s3)
+        with memory if args.memory else contextlib.nullcontext(), cpu:
             result = ingest_batch(uri=uri, chunk_size=args.chunk_size)
         wall = time.perf_counter() - t0
         with psycopg.connect(url) as conn:
@@ -187,6 +228,7 @@ def main() -> None:
                 resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024, 1),
             "peak_pss_mb_all_processes": round(memory.peak_pss / 2**20, 1) or None,
             "peak_rss_mb_sum_all_processes": round(memory.peak_rss_sum / 2**20, 1) or None,
+            "cpu_seconds": cpu.seconds,
         }
         print(json.dumps(figures, indent=2), flush=True)
         if args.bare:
