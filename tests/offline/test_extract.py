@@ -124,6 +124,24 @@ def test_matches_only_on_token_boundaries(gaz: Gazetteer) -> None:
     assert _one(gaz, "Services in Node.js. Python-based tools.") == {"Node.js", "Python"}
 
 
+def test_aliases_holding_or_ending_with_a_dot_match_where_the_dot_ends_a_token() -> None:
+    """The automaton reads a token-ending "." as a space, in the text and in its keys."""
+    skills = pd.DataFrame([{"slug": "phd", "name": "Ph.D.", "nature": "knowledge"},
+                           {"slug": "us-army", "name": "U.S. Army", "nature": "knowledge"},
+                           {"slug": "nodejs", "name": "Node.js", "nature": "tool"}])
+    aliases = pd.DataFrame([{"skill_slug": slug, "alias": name, "normalized": name.lower(),
+                             "alias_type": "canonical", "match_strategy": "exact"}
+                            for slug, name in zip(skills["slug"], skills["name"],
+                                                  strict=True)])
+    g = Gazetteer.build(aliases, skills, pd.DataFrame(
+        columns=["normalized", "skill_key", "context_terms", "is_default"]))
+    assert _one(g, "Served in the U.S. Army, then a Ph.D. in physics.") == {"U.S. Army",
+                                                                             "Ph.D."}
+    assert _one(g, "Holds a Ph.D.") == {"Ph.D."}
+    assert _one(g, "Node.js.") == {"Node.js"}
+    assert _one(g, "A Ph.Dx, the U.S.Army, node.jsx") == set()
+
+
 def test_offsets_map_back_through_unicode_and_odd_whitespace(gaz: Gazetteer) -> None:
     text = "ﬁne “Expérience” —\u00a0 Machine\u2003\u2003Learning\r\n\t“Kubernetes”, ＡＷＳ?"
     out = {s.name: s for s in gaz.extract(text, [])}

@@ -32,6 +32,7 @@ from jdskills.offline.extract.index import (
     GazetteerIndex,
     GenericPolicy,
     SkillKey,
+    alias_key,
     build_index,
     match_form,
 )
@@ -156,7 +157,7 @@ class Gazetteer:
         return out
 
     def _is_alias(self, term: str) -> bool:
-        return (" " + match_form(normalize_alias(term))) in self.index.automaton
+        return alias_key(match_form(normalize_alias(term))) in self.index.automaton
 
     @staticmethod
     def _is_sure(target: AliasTarget, cand: Candidate) -> bool:

@@ -36,6 +36,7 @@ _SHORT_FORM = re.compile(r"[A-Za-z0-9][A-Za-z0-9+#]?")
 _SQUASH = re.compile(r"[\s.\-/_]+")  # as in normalize.squash_alias
 _CAMEL_SPLIT = re.compile(r"(?<=[a-z])(?=[A-Z])")
 _INNER_SEP = re.compile(r"(?<=\w)[.\-/](?=\w)")
+TOKEN_END_DOT = re.compile(r"\.(?=[ \x00]|\Z)")  # "node.js." ends after "node.js"
 
 
 class CatalogTableError(ValueError):
@@ -144,13 +145,19 @@ def match_form(norm: str) -> str:
     return norm.replace("/", " ").replace("-", " ")
 
 
+def alias_key(form: str) -> str:
+    """The automaton key of a match form: " form " with each "." that ends a token read as
+    a space, as in the searched copy (``matching.haystack``). A match is then a whole run
+    of tokens of the text by construction."""
+    return f" {TOKEN_END_DOT.sub(' ', form)} "
+
+
 def _add_key(automaton: ahocorasick.Automaton, added: set[str], norm: str, t_idx: int) -> None:
-    """Keys are " " + the match form: matches can only start at a token start (the text
-    copy searched has spaces for "/", "-" and SEP too). The first alias of a key keeps it."""
+    """The first alias of a key keeps it."""
     form = match_form(norm) if ("/" in norm or "-" in norm) else norm
     if form not in added:
         added.add(form)
-        automaton.add_word(" " + form, (t_idx, form))
+        automaton.add_word(alias_key(form), (t_idx, form))
 
 
 def spelling_variants(norm: str, forms: list[str]) -> set[str]:

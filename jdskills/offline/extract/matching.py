@@ -17,10 +17,14 @@ from __future__ import annotations
 
 from typing import NamedTuple
 
-from jdskills.offline.extract.index import SHORT_MAX, GazetteerIndex, match_form
+from jdskills.offline.extract.index import (
+    SHORT_MAX,
+    TOKEN_END_DOT,
+    GazetteerIndex,
+    match_form,
+)
 from jdskills.offline.extract.textnorm import (
     LEFT_BOUNDARY,
-    RIGHT_BOUNDARY,
     SEP,
     NormalisedText,
 )
@@ -32,24 +36,29 @@ class Candidate(NamedTuple):
     target: int
 
 
+def haystack(norm: str) -> str:
+    """The copy the automaton searches: "/", "-" and SEP read as spaces, a "." that ends a
+    token (before a space, SEP or the end) as a space, and a space at both ends. With keys
+    " form " (``index.alias_key``) only whole-token runs come out of the automaton: about
+    24 a JD on NHS postings, not the 186 prefix matches of keys without the last space."""
+    return " " + TOKEN_END_DOT.sub(" ", norm).replace("/", " ").replace(SEP, " ").replace(
+        "-", " ") + " "
+
+
 def automaton_candidates(index: GazetteerIndex, nt: NormalisedText) -> list[Candidate]:
     """All alias (and spelling-variant) matches on token boundaries; one- and two-character
     aliases only in the catalog's case form."""
     norm, text = nt.norm, nt.text
-    haystack = " " + norm.replace("/", " ").replace(SEP, " ").replace("-", " ")
     short_forms = index.short_forms
     out: list[Candidate] = []
     offsets = nt.offsets
-    n_len = len(norm)
-    for n_end, (t_idx, form) in index.automaton.iter(haystack):
-        # haystack index n_end is norm index n_end - 1, so n_end is the exclusive norm end
+    for h_end, (t_idx, form) in index.automaton.iter(haystack(norm)):
+        # h_end is the key's last space: haystack index h_end is norm index h_end - 1, the
+        # character after the form (the haystack has one leading space)
+        n_end = h_end - 1
         n_start = n_end - len(form)
-        # token boundaries (inlined textnorm.is_token_bounded: this loop is the hot path)
+        # "-" reads as a space in the haystack but does not start a token
         if n_start > 0 and norm[n_start - 1] not in LEFT_BOUNDARY:
-            continue
-        if n_end < n_len and norm[n_end] not in RIGHT_BOUNDARY and not (
-            norm[n_end] == "." and (n_end + 1 == n_len or norm[n_end + 1] in " \x00")
-        ):
             continue
         found = norm[n_start:n_end]
         if found != form and match_form(found) != form:
