@@ -22,6 +22,8 @@ import unicodedata
 from dataclasses import dataclass
 from functools import lru_cache
 
+import numpy as np
+
 SEP = "\x00"
 _KEEP_PUNCT = frozenset("+#./&-")
 _DASHES = frozenset("\u2010\u2011\u2012\u2013\u2014\u2015\u2212")
@@ -102,6 +104,8 @@ def normalise_text(text: str) -> NormalisedText:
     lead = len(same) - len(same.lstrip(" "))
     if not lead and "\x01" not in same and "\x02" not in same and "  " not in same:
         return NormalisedText(text=text, norm=same, offsets=list(range(len(text) + 1)))
+    if _EXPAND not in same:
+        return _spliced(text, same)
     pieces: list[str] = []
     offsets: list[int] = []
     pos = lead
@@ -129,6 +133,22 @@ def normalise_text(text: str) -> NormalisedText:
     offsets.extend(range(pos, len(text)))
     offsets.append(len(text))
     return NormalisedText(text=text, norm="".join(pieces), offsets=offsets)
+
+
+def _spliced(text: str, same: str) -> NormalisedText:
+    """``normalise_text`` without expanding characters, in numpy: deleted characters go,
+    a space goes when the character kept before it is a space (or none is)."""
+    codes = np.frombuffer(same.encode("utf-32-le"), dtype=np.uint32)
+    at = np.flatnonzero(codes != ord(_DELETE))
+    space = codes[at] == ord(" ")
+    follows_space = np.empty_like(space)
+    follows_space[:1] = True
+    follows_space[1:] = space[:-1]
+    kept = at[~(space & follows_space)]
+    offsets = kept.tolist()
+    offsets.append(len(text))
+    return NormalisedText(text=text, norm=codes[kept].tobytes().decode("utf-32-le"),
+                          offsets=offsets)
 
 
 def is_token_bounded(norm: str, start: int, end: int) -> bool:
