@@ -30,6 +30,7 @@ AI_STANDALONE = frozenset({"llms", "chatbot", "chatbots", "copilot", "copilots"}
 BUILD_STEMS = ("build", "develop", "train", "deploy", "ship", "design", "create", "fine-tun",
                "productioni", "launch", "improve", "scale", "serve")
 BUILD_REACH = 9  # words between the verb and what it builds
+_AI_HEADS = AI_STANDALONE | AI_PRODUCTS
 
 
 def words_of(text: str) -> list[str]:
@@ -47,9 +48,7 @@ def _ending_at(words: list[str], end: int, vocabulary: frozenset[str], longest: 
 
 def genai_terms(words: list[str]) -> list[str]:
     found: dict[str, None] = {}
-    for i, w in enumerate(words):
-        if w not in _GENAI_FIRST:
-            continue
+    for i in [i for i, w in enumerate(words) if w in _GENAI_FIRST]:
         for n in (3, 2, 1):
             phrase = " ".join(words[i:i + n])
             if phrase in GENAI_PHRASES and i + n <= len(words):
@@ -60,17 +59,18 @@ def genai_terms(words: list[str]) -> list[str]:
 
 def on_ai_team(words: list[str]) -> bool:
     """"… Gen AI team", "a frontier AI lab", "our ML platform group" …"""
-    return any(w in TEAM_NOUNS and _ending_at(words, i, AI_TEAM_TERMS) for i, w in
-               enumerate(words))
+    return any(_ending_at(words, i, AI_TEAM_TERMS)
+               for i in [i for i, w in enumerate(words) if w in TEAM_NOUNS])
 
 
 def builds_ai(words: list[str]) -> bool:
     """A build verb (build, train, deploy, ship, fine-tune …) at most BUILD_REACH words before
     an AI product or model ("train the next generation of large language models")."""
-    for i, w in enumerate(words):
+    for i in [i for i, w in enumerate(words) if w in _AI_HEADS]:
+        w = words[i]
         if w in AI_STANDALONE:
             start = i
-        elif w in AI_PRODUCTS and (n := _ending_at(words, i, AI_MODIFIERS)):
+        elif n := _ending_at(words, i, AI_MODIFIERS):  # w is one of AI_PRODUCTS
             start = i - n
         else:
             continue

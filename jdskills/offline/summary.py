@@ -122,8 +122,9 @@ def _cues(statement: str) -> list[tuple[int, str]]:
     """(word position, cue) of every cue phrase in the statement (word n-gram lookup)."""
     words = _TOKEN.findall(statement.lower())
     out = []
-    for i, word in enumerate(words):
-        for n in range(1, _CUE_LENGTH.get(word, 0) + 1):
+    longest = _CUE_LENGTH.get
+    for i in [i for i, word in enumerate(words) if word in _CUE_LENGTH]:
+        for n in range(1, longest(words[i], 0) + 1):
             cue = " ".join(words[i:i + n])
             if cue in _CUE_LABELS:
                 out.append((i, cue))
