@@ -313,9 +313,10 @@ def load_snapshot(settings: Settings, version: int) -> CatalogSnapshot:
     runs change) comes from the on-disk cache when the catalog's fingerprint has been seen
     before; otherwise it is built and cached (``settings.snapshot_cache``).
 
-    The newest cache file is read while the database computes the fingerprint (each takes
-    about a second); it is used when its name carries that fingerprint, else the file that
-    does is read (or the snapshot built)."""
+    The newest cache file (the last one written or used) is read while the database
+    computes the fingerprint (each takes about a second); it is used when its name carries
+    that fingerprint, else the file that does is read (and becomes the newest) or the
+    snapshot is built."""
     if not settings.snapshot_cache:
         return _load_from_database(settings, version)
     with ThreadPoolExecutor(1, thread_name_prefix="catalog-fingerprint") as pool:
@@ -326,6 +327,8 @@ def load_snapshot(settings: Settings, version: int) -> CatalogSnapshot:
     del newest  # a stale snapshot is not kept while the right one is read or built
     if cached is None:
         cached = _read_cached(settings, fingerprint)
+        if cached is not None:  # the newest file is the one read first: make it this one
+            _touch(_cache_file(settings, fingerprint))
     if cached is not None:
         with db.connect(settings) as conn:
             cached.version = version
@@ -351,6 +354,13 @@ def _newest_cached(settings: Settings) -> tuple[str, CatalogSnapshot] | None:
     fingerprint = files[0].stem.removeprefix("catalog-snapshot-")
     snapshot = _read_cached(settings, fingerprint, quiet=True)
     return (fingerprint, snapshot) if snapshot is not None else None
+
+
+def _touch(path: Path) -> None:
+    try:
+        os.utime(path)
+    except OSError as e:  # only costs speed: the next run reads another file first
+        log.debug("catalog snapshot cache %s not touched (%s)", path, e)
 
 
 def _mtime(path: Path) -> float:
