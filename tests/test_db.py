@@ -112,3 +112,23 @@ def test_local_postgres_reports_a_taken_port(tmp_path: Path) -> None:
         pg = LocalPostgres(tmp_path / "data", blocker.getsockname()[1])
         with pytest.raises(LocalPostgresError, match="taken by another program"):
             pg.ensure_running()
+
+
+def test_the_migrations_build_exactly_the_models_schema(migrated_db: str) -> None:
+    """No table, column, index or constraint of the models is missing from (or extra in) the
+    migrated database: a model change always comes with its migration."""
+    from alembic.autogenerate import compare_metadata
+    from alembic.migration import MigrationContext
+    from sqlmodel import SQLModel
+
+    import jdskills.models  # noqa: F401 - registers the tables
+
+    engine = create_engine(migrated_db.replace("postgresql://", "postgresql+psycopg://", 1))
+    try:
+        with engine.connect() as conn:
+            diff = compare_metadata(MigrationContext.configure(conn), SQLModel.metadata)
+    finally:
+        engine.dispose()
+    assert diff == []
+    indexes = {i["name"] for i in inspect(engine).get_indexes("jd_skill")}
+    assert "uq_jd_skill" in indexes and "ix_jd_skill_jd_id" not in indexes

@@ -16,7 +16,8 @@ WORK_MODES = ("remote", "hybrid", "onsite")
 MATCHED_VIA = ("exact", "squash", "fuzzy", "semantic", "new")
 
 
-def jd_fk(*, primary_key: bool = False, nullable: bool = False) -> Any:
+def jd_fk(*, primary_key: bool = False, nullable: bool = False, index: bool = True) -> Any:
+    """``index=False`` where a unique constraint already leads with ``jd_id``."""
     return Field(
         default=None,
         sa_column=Column(
@@ -24,7 +25,7 @@ def jd_fk(*, primary_key: bool = False, nullable: bool = False) -> Any:
             ForeignKey("job_description.jd_id", ondelete="CASCADE"),
             primary_key=primary_key,
             nullable=nullable and not primary_key,
-            index=not primary_key,
+            index=index and not primary_key,
         ),
     )
 
@@ -115,7 +116,7 @@ class JDLocation(SQLModel, table=True):
 class JDSkill(SQLModel, table=True):
     __tablename__ = "jd_skill"
     id: int | None = Field(default=None, primary_key=True)
-    jd_id: str = jd_fk()
+    jd_id: str = jd_fk(index=False)  # uq_jd_skill (jd_id, normalized) serves it
     skill_id: int | None = fk("skill.id", nullable=True, ondelete="SET NULL")
     input_term: str = Field(max_length=300)
     normalized: str = Field(max_length=300)
@@ -164,7 +165,7 @@ class JDDimensionLink(SQLModel, table=True):
     __tablename__ = "jd_dimension_link"
     id: int | None = Field(default=None, primary_key=True)
     jd_id: str = jd_fk()
-    jd_skill_id: int = fk("jd_skill.id")
+    jd_skill_id: int = fk("jd_skill.id", index=False)  # uq_jd_dimension_link leads with it
     dimension_id: int = fk("dimension.id")
     via: str = Field(max_length=16)
     catalog_version_id: int | None = fk("catalog_version.id", nullable=True, ondelete="SET NULL")
