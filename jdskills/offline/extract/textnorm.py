@@ -28,8 +28,7 @@ SEP = "\x00"
 _KEEP_PUNCT = frozenset("+#./&-")
 _DASHES = frozenset("\u2010\u2011\u2012\u2013\u2014\u2015\u2212")
 _QUOTES = frozenset("\u2018\u2019\u201a\u201b\u201c\u201d\u201e\u00b4`'\"")
-# characters after which a token may end (besides the end of the text)
-RIGHT_BOUNDARY = frozenset(" /-" + SEP)
+# characters before which a token may start (a token's end: see matching.haystack)
 LEFT_BOUNDARY = frozenset(" /" + SEP)
 
 
@@ -150,15 +149,3 @@ def _spliced(text: str, same: str) -> NormalisedText:
     return NormalisedText(text=text, norm=codes[kept].tobytes().decode("utf-32-le"),
                           offsets=offsets)
 
-
-def is_token_bounded(norm: str, start: int, end: int) -> bool:
-    """Whether ``norm[start:end]`` starts and ends on token boundaries."""
-    if start > 0 and norm[start - 1] not in LEFT_BOUNDARY:
-        return False
-    if end >= len(norm):
-        return True
-    nxt = norm[end]
-    if nxt in RIGHT_BOUNDARY:
-        return True
-    # a sentence-final dot: "... Node.js." / "Python.\n"
-    return nxt == "." and (end + 1 == len(norm) or norm[end + 1] in (" ", SEP))
