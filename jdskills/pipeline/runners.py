@@ -196,6 +196,7 @@ class ForkedWorkers:
         self.workers = workers
         self._pool: ProcessPoolExecutor | None = None
         self._listener: QueueListener | None = None
+        self._frozen = False
 
     def __enter__(self) -> ForkedWorkers:
         ctx = multiprocessing.get_context("fork")
@@ -203,6 +204,7 @@ class ForkedWorkers:
         self._listener = QueueListener(logs, _Redispatch())
         self._listener.start()
         _freeze()
+        self._frozen = True
         try:
             self._pool = ProcessPoolExecutor(self.workers, mp_context=ctx,
                                              initializer=_after_fork, initargs=(logs,))
@@ -235,12 +237,15 @@ class ForkedWorkers:
             if self._listener is not None:
                 self._listener.stop()  # after the workers: their last records are in
                 self._listener = None
+            if self._frozen:  # once, however often the pool is closed
+                self._frozen = False
                 _unfreeze()
 
 
-_FROZEN = [0]  # pools alive that froze the collector (a Prefetch may overlap a pool)
 _FROZEN_LOCK = threading.Lock()
-_THRESHOLDS: list[tuple[int, int, int]] = []
+# pools alive that froze the collector (a Prefetch may overlap a pool), and the thresholds
+# the first of them replaced
+_FROZEN: dict[str, Any] = {"pools": 0, "thresholds": None}
 # chunks allocate millions of short-lived objects: collecting the young generation every
 # 10,000 allocations instead of 700 cut the time in GC from 3.0 s to 1.0 s for 4,830 NHS
 # JDs (stages 1-7, one process, snapshot frozen); the same holds for the flow's process
@@ -256,18 +261,18 @@ def _freeze() -> None:
     cyclic garbage waits for ``_unfreeze``."""
     with _FROZEN_LOCK:
         gc.freeze()
-        _FROZEN[0] += 1
-        if _FROZEN[0] == 1:
-            _THRESHOLDS.append(gc.get_threshold())
+        _FROZEN["pools"] += 1
+        if _FROZEN["pools"] == 1:
+            _FROZEN["thresholds"] = gc.get_threshold()
             gc.set_threshold(*BUSY_THRESHOLDS)
 
 
 def _unfreeze() -> None:
     with _FROZEN_LOCK:
-        _FROZEN[0] -= 1
-        if _FROZEN[0] == 0:
+        _FROZEN["pools"] -= 1
+        if _FROZEN["pools"] == 0:
             gc.unfreeze()
-            gc.set_threshold(*_THRESHOLDS.pop())
+            gc.set_threshold(*_FROZEN["thresholds"])
 
 
 class _Redispatch(logging.Handler):

@@ -118,10 +118,14 @@ def test_prefetch_runs_in_a_forked_process_and_raises_what_it_raised(processes) 
     from jdskills.pipeline.runners import Prefetch, prefetch
 
     processes(2)
+    thresholds = gc.get_threshold()
     ahead = prefetch(pid_and, "x")
     assert isinstance(ahead, Prefetch)
+    assert gc.get_freeze_count() > 0  # frozen while the child runs
     pid, value = ahead.result()
     assert value == "x" and pid != os.getpid()
+    ahead.close()  # closed twice (as the flow's error path may): unfrozen once
+    assert gc.get_freeze_count() == 0 and gc.get_threshold() == thresholds
     with pytest.raises(OSError, match="storage went away"):
         Prefetch(pid_and, "boom").result()
     processes(1)
