@@ -90,6 +90,13 @@ def upsert_pending_skills(conn: psycopg.Connection, enrichments: dict[str, Enric
 
 def upsert_pending_dimensions(conn: psycopg.Connection, enrichments: dict[str, Enrichment],
                               counts: Counter[str]) -> None:
+    """The pending dimensions the batch's placements propose, and their review-queue rows.
+
+    Two ``executemany`` calls (psycopg pipelines them: one round trip each, not two per
+    placement); the statements still run one after the other, so placements sharing a slug
+    merge their exemplars and count one occurrence each, as row by row."""
+    data: list[tuple[Any, ...]] = []
+    nearest: list[str] = []
     for e in enrichments.values():
         p = e.placement
         if p.reused:
@@ -97,32 +104,40 @@ def upsert_pending_dimensions(conn: psycopg.Connection, enrichments: dict[str, E
         if not p.dimension_slug.startswith("pending/"):
             raise ValueError(f"pending placement {p.dimension_slug!r} outside pending/ namespace")
         extra = {**p.model_dump(), **(e.fields.get("proposed_dimension") or {})}
-        row = conn.execute(
+        data.append((
+            p.dimension_slug, p.dimension_name[:300],
+            extra.get("description") or f"Proposed dimension for skills such as {e.name}",
+            extra.get("in_scope"), extra.get("out_of_scope"),
+            json.dumps(sorted({e.name, *(extra.get("exemplars") or [])})),
+            e.source if e.source in SKILL_SOURCE else "offline",
+            json.dumps({"nearest": p.nearest, **(extra.get("review_log") or {})}, default=str)))
+        nearest.append(json.dumps(p.nearest))
+    if not data:
+        return
+    ids: list[int] = []
+    with conn.cursor() as cur:
+        cur.executemany(
             """INSERT INTO dimension (slug, name, description, in_scope, out_of_scope,
                                       exemplars, status, source, review_log)
                VALUES (%s, %s, %s, %s, %s, %s, 'pending', %s, %s)
                ON CONFLICT (slug) DO UPDATE SET exemplars = (
                  SELECT jsonb_agg(DISTINCT x) FROM jsonb_array_elements(
                    coalesce(dimension.exemplars, '[]') || EXCLUDED.exemplars) x)
-               RETURNING id, (xmax = 0)""",
-            (p.dimension_slug, p.dimension_name[:300],
-             extra.get("description") or f"Proposed dimension for skills such as {e.name}",
-             extra.get("in_scope"), extra.get("out_of_scope"),
-             json.dumps(sorted({e.name, *(extra.get("exemplars") or [])})),
-             e.source if e.source in SKILL_SOURCE else "offline",
-             json.dumps({"nearest": p.nearest, **(extra.get("review_log") or {})},
-                        default=str)),
-        ).fetchone()
-        assert row is not None
-        if row[1]:
-            counts["new_dimensions"] += 1
-        conn.execute(
+               RETURNING id, (xmax = 0)""", data, returning=True)
+        for _ in range(len(data)):
+            row = cur.fetchone()
+            assert row is not None
+            ids.append(row[0])
+            if row[1]:
+                counts["new_dimensions"] += 1
+            cur.nextset()
+        cur.executemany(
             """INSERT INTO review_new_dimension (dimension_id, nearest, occurrences, first_seen,
                                                  last_seen, example_jd_ids, status)
                VALUES (%s, %s, 1, now(), now(), '[]', 'pending')
                ON CONFLICT (dimension_id) DO UPDATE SET occurrences =
                  review_new_dimension.occurrences + 1, last_seen = now()""",
-            (row[0], json.dumps(p.nearest)))
+            list(zip(ids, nearest, strict=True)))
 
 
 def link_pending_skills(conn: psycopg.Connection, enrichments: dict[str, Enrichment],
@@ -145,14 +160,18 @@ def insert_links(conn: psycopg.Connection, live: list[JDState], version: int) ->
     copy_rows(conn, "stg_link", ("jd_id", "normalized", "dimension_slug", "via"),
               [(s.jd_id, lk.skill_normalized, lk.dimension_slug, lk.via)
                for s in live for lk in s.links])
+    # jd_skill rows of the chunk's JDs only (uq_jd_skill leads with jd_id): joined to the whole
+    # table, the planner hashed every jd_skill row ever written, once per chunk
     cur = conn.execute(
         """INSERT INTO jd_dimension_link (jd_id, jd_skill_id, dimension_id, via,
                                           catalog_version_id)
            SELECT l.jd_id, js.id, d.id, l.via, %s FROM stg_link l
            JOIN jd_skill js ON js.jd_id = l.jd_id AND js.normalized = l.normalized
            JOIN dimension d ON d.slug = l.dimension_slug
-           WHERE (d.status = 'active') OR (l.via = 'placement' AND d.slug LIKE 'pending/%%')
-           ON CONFLICT (jd_skill_id, dimension_id) DO NOTHING""", (version,))
+           WHERE js.jd_id = ANY(%s)
+             AND ((d.status = 'active') OR (l.via = 'placement' AND d.slug LIKE 'pending/%%'))
+           ON CONFLICT (jd_skill_id, dimension_id) DO NOTHING""",
+        (version, [s.jd_id for s in live]))
     return cur.rowcount
 
 

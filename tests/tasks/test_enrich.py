@@ -188,6 +188,33 @@ def test_what_persist_stores_comes_back_cached(snapshot, settings, migrated_db) 
         assert e.fields["context_keywords"] == first[name].fields["context_keywords"]
 
 
+def test_persist_stores_each_pending_dimension_once_counting_every_placement(
+        snapshot, settings, migrated_db) -> None:
+    """Placements sharing a pending slug in one batch make one dimension (exemplars merged)
+    and one review row counting each of them; a second batch counts on."""
+    from collections import Counter
+
+    from jdskills.pipeline import writes
+
+    out = enrich_batch([seed_state()], snapshot, settings)
+    pending = [e for e in out.values() if not e.placement.reused]
+    by_slug = Counter(e.placement.dimension_slug for e in pending)
+    shared = out["ml systems"].placement.dimension_slug
+    assert by_slug[shared] >= 2
+    counts: Counter[str] = Counter()
+    with psycopg.connect(migrated_db) as conn:
+        writes.upsert_pending_dimensions(conn, out, counts)
+        writes.upsert_pending_dimensions(conn, {"ml systems": out["ml systems"]}, counts)
+        rows = dict(conn.execute(
+            "SELECT d.slug, q.occurrences FROM dimension d JOIN review_new_dimension q "
+            "ON q.dimension_id = d.id WHERE d.status = 'pending'").fetchall())
+        exemplars = conn.execute("SELECT exemplars FROM dimension WHERE slug = %s",
+                                 (shared,)).fetchone()[0]
+    assert counts["new_dimensions"] == len(by_slug)
+    assert rows == {slug: n + (slug == shared) for slug, n in by_slug.items()}
+    assert {"ML Infrastructure", "ML Systems"} <= set(exemplars)
+
+
 # --- placement ------------------------------------------------------------------------------
 CATALOG_SLUGS = {d[0] for d in DIMENSIONS.values()}
 
