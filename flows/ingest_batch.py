@@ -20,6 +20,7 @@ from jdskills.pipeline.run_record import finish_run, start_run
 from jdskills.pipeline.runners import (
     OrderedWrites,
     Prefetch,
+    chunked,
     prefetch,
     results_in_order,
     settings_task_runner,
@@ -71,7 +72,7 @@ def ingest_batch(uri: str = SAMPLE_BATCH_URI, chunk_size: int | None = None) -> 
                 continue
             tally.add_ingest(len(got.records), len(got.rejected), got.skipped_ids, got.duplicates)
             tally.timed("persist", persist_rejected_inputs, run_id, got.rejected)
-            chunks = [got.records[s:s + size] for s in range(0, len(got.records), size)]
+            chunks = chunked(got.records, size)
             for n, chunk in enumerate(results_in_order(analyse_chunk, chunks, run_id=run_id,
                                                        known=quote(known), version=version,
                                                        prepare_workers=warm_catalog_snapshot), 1):

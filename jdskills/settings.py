@@ -40,7 +40,11 @@ class Settings(BaseSettings):
 
     # --- pipeline -------------------------------------------------------------------
     backend: Literal["offline", "llm"] = "offline"
-    chunk_size: int = Field(default=500, ge=1, description="JDs per task run.")
+    chunk_size: int = Field(
+        default=500, ge=1,
+        description="JDs per chunk (at most): the batch every stage takes. With forked analysis "
+        "workers, a file's chunks are evened out and its last ~workers x chunk_size JDs go in "
+        "chunks of about half the size (runners.chunked).")
     field_map: dict[str, str] = Field(
         default_factory=dict,
         description="Override of the input field convention, e.g. {'text': 'body'}.",

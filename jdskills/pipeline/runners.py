@@ -139,6 +139,35 @@ def forked_workers(n_items: int, settings: Settings | None = None) -> int:
     return min(_wanted_processes(s), n_items - 1)
 
 
+def chunked(items: list[T], size: int, settings: Settings | None = None) -> list[list[T]]:
+    """``items`` in order, in chunks of at most ``size``.
+
+    When the chunks go to forked workers (W ≥ 2 of them), the chunks are evened out, and the
+    last W × ``size`` items are cut into 2W chunks of about half the size: the workers
+    finish closer together, and the write of the last chunk (the one part of a run that
+    nothing overlaps) is shorter. Elsewhere (inline, Dask) the chunks are ``size`` long, the
+    last one shorter."""
+    if size < 1:
+        raise ValueError(f"chunk size must be at least 1, not {size}")
+    plain = [items[i:i + size] for i in range(0, len(items), size)]
+    workers = forked_workers(len(plain), settings) if _dask_client() is None else 0
+    if workers < 2:
+        return plain
+    tail = min(len(items), workers * size)
+    if len(items) - tail < size // 2:  # no short chunk ahead of the tail: it takes all
+        tail = len(items)
+    head = len(items) - tail
+    return (_even(items[:head], -(-head // size)) if head else []) + _even(
+        items[head:], min(2 * workers, tail))
+
+
+def _even(items: list[T], parts: int) -> list[list[T]]:
+    """``items`` cut into ``parts`` contiguous pieces whose lengths differ by one at most."""
+    q, r = divmod(len(items), parts)
+    bounds = [i * q + min(i, r) for i in range(parts + 1)]
+    return [items[a:b] for a, b in zip(bounds, bounds[1:], strict=False)]
+
+
 def _unquote(value: Any) -> Any:
     return value.unwrap() if isinstance(value, BaseAnnotation) else value
 

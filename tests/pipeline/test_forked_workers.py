@@ -14,7 +14,13 @@ import pytest
 from prefect import flow, task
 from prefect.utilities.annotations import quote
 
-from jdskills.pipeline.runners import forked_workers, in_forked_worker, results_in_order, stage
+from jdskills.pipeline.runners import (
+    chunked,
+    forked_workers,
+    in_forked_worker,
+    results_in_order,
+    stage,
+)
 from jdskills.settings import Settings, get_settings
 
 
@@ -105,6 +111,26 @@ def test_how_many_workers() -> None:
     assert forked_workers(10, Settings(analysis_processes=3, backend="llm")) == 0
     # on Dask the workers analyse (and the flow's process reads and warms nothing ahead)
     assert forked_workers(10, Settings(analysis_processes=3, task_runner="dask")) == 0
+
+
+@pytest.mark.parametrize("n", [0, 1, 7, 499, 500, 1001, 1500, 2000, 4830])
+def test_chunks_keep_every_item_in_order_and_end_shorter_for_forked_workers(n: int) -> None:
+    items = list(range(n))
+    plain = chunked(items, 500, Settings(analysis_processes=1))
+    assert [len(c) for c in plain] == [500] * (n // 500) + ([n % 500] if n % 500 else [])
+    forked = chunked(items, 500, Settings(analysis_processes=2))
+    assert [i for c in forked for i in c] == items
+    sizes = [len(c) for c in forked]
+    assert all(0 < k <= 500 for k in sizes)
+    if len(plain) >= 3:  # two workers: the last ~1,000 items in four chunks, the rest even
+        assert all(250 <= k <= 251 for k in sizes[-4:])
+        head = sizes[:-4]
+        assert not head or max(head) - min(head) <= 1
+        assert len(plain) < len(forked) <= len(plain) + 2
+    else:
+        assert sizes == [len(c) for c in plain]
+    with pytest.raises(ValueError, match="at least 1"):
+        chunked(items, 0)
 
 
 @task
