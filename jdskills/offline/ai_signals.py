@@ -5,6 +5,8 @@ one tokenisation per JD, then set membership (~10x faster than alternation patte
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
+from functools import lru_cache
 
 _WORD = re.compile(r"[a-z0-9]+(?:[./+#-][a-z0-9+#]+)*")
 
@@ -33,11 +35,14 @@ BUILD_REACH = 9  # words between the verb and what it builds
 _AI_HEADS = AI_STANDALONE | AI_PRODUCTS
 
 
-def words_of(text: str) -> list[str]:
-    return _WORD.findall(text.lower())
+@lru_cache(maxsize=8)
+def words_of(text: str) -> tuple[str, ...]:
+    """The text's lower-cased word tokens (memoised: stage 7 asks for the same JD text's
+    words once per signal)."""
+    return tuple(_WORD.findall(text.lower()))
 
 
-def _ending_at(words: list[str], end: int, vocabulary: frozenset[str], longest: int = 2
+def _ending_at(words: Sequence[str], end: int, vocabulary: frozenset[str], longest: int = 2
                ) -> int:
     """Length of the longest phrase of ``vocabulary`` that ends just before ``end``, or 0."""
     for n in range(longest, 0, -1):
@@ -46,7 +51,7 @@ def _ending_at(words: list[str], end: int, vocabulary: frozenset[str], longest: 
     return 0
 
 
-def genai_terms(words: list[str]) -> list[str]:
+def genai_terms(words: Sequence[str]) -> list[str]:
     found: dict[str, None] = {}
     for i in [i for i, w in enumerate(words) if w in _GENAI_FIRST]:
         for n in (3, 2, 1):
@@ -57,13 +62,13 @@ def genai_terms(words: list[str]) -> list[str]:
     return list(found)
 
 
-def on_ai_team(words: list[str]) -> bool:
+def on_ai_team(words: Sequence[str]) -> bool:
     """"… Gen AI team", "a frontier AI lab", "our ML platform group" …"""
     return any(_ending_at(words, i, AI_TEAM_TERMS)
                for i in [i for i, w in enumerate(words) if w in TEAM_NOUNS])
 
 
-def builds_ai(words: list[str]) -> bool:
+def builds_ai(words: Sequence[str]) -> bool:
     """A build verb (build, train, deploy, ship, fine-tune …) at most BUILD_REACH words before
     an AI product or model ("train the next generation of large language models")."""
     for i in [i for i, w in enumerate(words) if w in _AI_HEADS]:
