@@ -27,7 +27,7 @@ from jdskills.pipeline.runners import (
     stage,
     warm_catalog_snapshot,
 )
-from jdskills.pipeline.state import Enrichment, JDState
+from jdskills.pipeline.state import Enrichment, JDState, drop_mentions
 from jdskills.pipeline.tally import RunTally
 from jdskills.records import JDRecord
 from jdskills.settings import SAMPLE_BATCH_URI, get_settings
@@ -145,7 +145,8 @@ def _analyse(records: list[JDRecord], run_id: str | None,
     batch = gate("link", batch)
     batch = gate("persist", timer.timed("summarize", stage(summarize_jds), quote(batch),
                                         quote(enrichments), run_id))
-    return AnalysedChunk(batch, enrichments, learning, dict(timer.stage_seconds), gates.results)
+    return AnalysedChunk(drop_mentions(batch), enrichments, learning,
+                         dict(timer.stage_seconds), gates.results)
 
 
 def persist_chunk(run_id: str, chunk: AnalysedChunk, version: int, tally: RunTally,

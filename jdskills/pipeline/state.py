@@ -139,3 +139,12 @@ def for_each_active(
             state.quarantine(stage, f"{type(e).__name__}: {e}",
                              traceback=traceback.format_exc(limit=3))
     return {"jds": n, "seconds": time.perf_counter() - started}
+
+
+def drop_mentions(batch: list[JDState]) -> list[JDState]:
+    """The batch without stage 2's mentions (``extracted``), once stage 3 has turned them into
+    ``skills``: nothing after the gates reads them, and persist writes the matches. A forked
+    worker sends a sixth less to the flow's process (1.0 of 6.6 MB a chunk of 500 NHS JDs)."""
+    for state in batch:
+        state.extracted = []
+    return batch
