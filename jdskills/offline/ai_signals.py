@@ -8,6 +8,8 @@ import re
 from collections.abc import Sequence
 from functools import lru_cache
 
+from jdskills.offline.textutil import positions
+
 _WORD = re.compile(r"[a-z0-9]+(?:[./+#-][a-z0-9+#]+)*")
 
 GENAI_PHRASES = frozenset({"llm", "llms", "large language model", "large language models",
@@ -53,7 +55,7 @@ def _ending_at(words: Sequence[str], end: int, vocabulary: frozenset[str], longe
 
 def genai_terms(words: Sequence[str]) -> list[str]:
     found: dict[str, None] = {}
-    for i in [i for i, w in enumerate(words) if w in _GENAI_FIRST]:
+    for i in positions(words, _GENAI_FIRST):
         for n in (3, 2, 1):
             phrase = " ".join(words[i:i + n])
             if phrase in GENAI_PHRASES and i + n <= len(words):
@@ -65,13 +67,13 @@ def genai_terms(words: Sequence[str]) -> list[str]:
 def on_ai_team(words: Sequence[str]) -> bool:
     """"… Gen AI team", "a frontier AI lab", "our ML platform group" …"""
     return any(_ending_at(words, i, AI_TEAM_TERMS)
-               for i in [i for i, w in enumerate(words) if w in TEAM_NOUNS])
+               for i in positions(words, TEAM_NOUNS))
 
 
 def builds_ai(words: Sequence[str]) -> bool:
     """A build verb (build, train, deploy, ship, fine-tune …) at most BUILD_REACH words before
     an AI product or model ("train the next generation of large language models")."""
-    for i in [i for i, w in enumerate(words) if w in _AI_HEADS]:
+    for i in positions(words, _AI_HEADS):
         w = words[i]
         if w in AI_STANDALONE:
             start = i

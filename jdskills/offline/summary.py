@@ -19,6 +19,7 @@ from jdskills.offline.tech_terms import (
     MODERN_RE,
     found,
 )
+from jdskills.offline.textutil import positions
 
 NATURE_OF_WORK: dict[str, tuple[str, ...]] = {  # label -> cue words/phrases (first wins ties)
     "Evaluation & content creation": (
@@ -123,7 +124,7 @@ def _cues(statement: str) -> list[tuple[int, str]]:
     words = _TOKEN.findall(statement.lower())
     out = []
     longest = _CUE_LENGTH.get
-    for i in [i for i, word in enumerate(words) if word in _CUE_LENGTH]:
+    for i in positions(words, _CUE_LENGTH):
         for n in range(1, longest(words[i], 0) + 1):
             cue = " ".join(words[i:i + n])
             if cue in _CUE_LABELS:
