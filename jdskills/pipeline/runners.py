@@ -21,6 +21,7 @@ import contextvars
 import gc
 import importlib
 import logging
+import math
 import multiprocessing
 import os
 import pickle
@@ -157,7 +158,7 @@ def chunked(items: list[T], size: int, settings: Settings | None = None) -> list
     if len(items) - tail < size // 2:  # no short chunk ahead of the tail: it takes all
         tail = len(items)
     head = len(items) - tail
-    return (_even(items[:head], -(-head // size)) if head else []) + _even(
+    return (_even(items[:head], math.ceil(head / size)) if head else []) + _even(
         items[head:], min(2 * workers, tail))
 
 

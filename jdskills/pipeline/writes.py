@@ -114,7 +114,6 @@ def upsert_pending_dimensions(conn: psycopg.Connection, enrichments: dict[str, E
         nearest.append(json.dumps(p.nearest))
     if not data:
         return
-    ids: list[int] = []
     with conn.cursor() as cur:
         cur.executemany(
             """INSERT INTO dimension (slug, name, description, in_scope, out_of_scope,
@@ -124,13 +123,9 @@ def upsert_pending_dimensions(conn: psycopg.Connection, enrichments: dict[str, E
                  SELECT jsonb_agg(DISTINCT x) FROM jsonb_array_elements(
                    coalesce(dimension.exemplars, '[]') || EXCLUDED.exemplars) x)
                RETURNING id, (xmax = 0)""", data, returning=True)
-        for _ in range(len(data)):
-            row = cur.fetchone()
-            assert row is not None
-            ids.append(row[0])
-            if row[1]:
-                counts["new_dimensions"] += 1
-            cur.nextset()
+        rows = [result.fetchone() for result in cur.results()]  # one per statement, in order
+        ids = [row[0] for row in rows if row is not None]
+        counts["new_dimensions"] += sum(1 for row in rows if row is not None and row[1])
         cur.executemany(
             """INSERT INTO review_new_dimension (dimension_id, nearest, occurrences, first_seen,
                                                  last_seen, example_jd_ids, status)
