@@ -142,6 +142,21 @@ def test_aliases_holding_or_ending_with_a_dot_match_where_the_dot_ends_a_token()
     assert _one(g, "A Ph.Dx, the U.S.Army, node.jsx") == set()
 
 
+def test_the_index_survives_pickling_with_every_key_and_match(gaz: Gazetteer) -> None:
+    """The snapshot cache pickles the gazetteer; its automaton is rebuilt on load."""
+    import pickle
+
+    from jdskills.offline.extract.index import alias_key
+
+    again = pickle.loads(pickle.dumps(gaz))
+    text = "Machine learning operations on AWS Lambda; Py Torch, Node.js and C++ daily."
+    assert again.extract(text, []) == gaz.extract(text, [])
+    assert len(again.index.automaton) == len(gaz.index.automaton) > len(SKILLS)
+    assert alias_key("aws lambda") in again.index.automaton
+    assert alias_key("aws lam") not in again.index.automaton  # a prefix of a key is not one
+    assert "aws lambda" not in again.index.automaton  # keys are " form ", with the spaces
+
+
 def test_offsets_map_back_through_unicode_and_odd_whitespace(gaz: Gazetteer) -> None:
     text = "ﬁne “Expérience” —\u00a0 Machine\u2003\u2003Learning\r\n\t“Kubernetes”, ＡＷＳ?"
     out = {s.name: s for s in gaz.extract(text, [])}

@@ -50,11 +50,14 @@ def automaton_candidates(index: GazetteerIndex, nt: NormalisedText) -> list[Cand
     aliases only in the catalog's case form."""
     norm, text = nt.norm, nt.text
     short_forms = index.short_forms
+    automaton = index.automaton
+    forms, targets = automaton.forms, automaton.targets
     out: list[Candidate] = []
     offsets = nt.offsets
-    for h_end, (t_idx, form) in index.automaton.iter(haystack(norm)):
+    for h_end, key in automaton.trie.iter(haystack(norm)):
         # h_end is the key's last space: haystack index h_end is norm index h_end - 1, the
         # character after the form (the haystack has one leading space)
+        form = forms[key]
         n_end = h_end - 1
         n_start = n_end - len(form)
         # "-" reads as a space in the haystack but does not start a token
@@ -64,6 +67,7 @@ def automaton_candidates(index: GazetteerIndex, nt: NormalisedText) -> list[Cand
         if found != form and match_form(found) != form:
             continue  # the copy hides SEP: the real text must hold the alias itself
         start, end = offsets[n_start], offsets[n_end - 1] + 1
+        t_idx = targets[key]
         if len(form) <= SHORT_MAX:
             short_target = short_forms.get(text[start:end])
             if short_target is None:
