@@ -39,6 +39,7 @@ from prefect.task_runners import TaskRunner, ThreadPoolTaskRunner
 from prefect.tasks import Task
 from prefect.utilities.annotations import BaseAnnotation
 
+from jdskills.pipeline.warm import warm_analysis
 from jdskills.settings import Settings, get_settings
 
 T = TypeVar("T")
@@ -387,8 +388,6 @@ def warm_catalog_snapshot() -> int:
     """Load the catalog snapshot and what the stages derive from it in this process now
     (on every Dask worker, or before forking workers, ahead of a run's chunks: no worker
     reads the catalog after the run started writing)."""
-    from jdskills.pipeline.warm import warm_analysis
-
     return warm_analysis()
 
 
