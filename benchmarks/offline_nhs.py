@@ -160,7 +160,8 @@ def make_database() -> tuple[str, str]:
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--n", type=int, default=5000)
-    ap.add_argument("--chunk-size", type=int, default=500)
+    ap.add_argument("--chunk-size", type=int, default=None,
+                    help="JDs per chunk (default: the chunk_size setting)")
     ap.add_argument("--bare", action=argparse.BooleanOptionalAction, default=True,
                     help="also run the same stages without Prefect to measure its overhead "
                     "(default: on)")
@@ -195,6 +196,7 @@ def main() -> None:
 
         from flows.ingest_batch import ingest_batch
         from jdskills.pipeline.runners import forked_workers
+        from jdskills.settings import Settings
 
         @flow(name="bench-warm-up")
         def warm_up() -> None:
@@ -214,7 +216,8 @@ def main() -> None:
             stages = conn.execute("SELECT stage_seconds FROM pipeline_run WHERE run_id = %s",
                                   (result["run_id"],)).fetchone()[0]
         figures = {
-            "n": args.n, "chunk_size": args.chunk_size, "catalog_setup_s": round(setup, 2),
+            "n": args.n, "chunk_size": args.chunk_size or Settings().chunk_size,
+            "catalog_setup_s": round(setup, 2),
             "prefect_server_start_s": round(server_start, 2),
             "wall_s": round(wall, 2), "jds_per_s": round(args.n / wall, 1),
             "jds_per_s_incl_server_start": round(args.n / (wall + server_start), 1),
@@ -239,7 +242,7 @@ def main() -> None:
             conn.execute(f'DROP DATABASE IF EXISTS "{url.rsplit("/", 1)[1]}" WITH (FORCE)')
 
 
-def bare_run(url: str, uri: str, chunk_size: int, flow_wall: float) -> dict[str, float]:
+def bare_run(url: str, uri: str, chunk_size: int | None, flow_wall: float) -> dict[str, float]:
     """The same flow body with every task replaced by its plain function, on a fresh copy of
     the data (the flow's JDs are deleted first so nothing is skipped)."""
     import psycopg

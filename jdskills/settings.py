@@ -41,10 +41,11 @@ class Settings(BaseSettings):
     # --- pipeline -------------------------------------------------------------------
     backend: Literal["offline", "llm"] = "offline"
     chunk_size: int = Field(
-        default=500, ge=1,
+        default=1000, ge=1,
         description="JDs per chunk (at most): the batch every stage takes. With forked analysis "
         "workers, a file's chunks are evened out and its last ~workers x chunk_size JDs go in "
-        "chunks of about half the size (runners.chunked).")
+        "chunks of about half the size (runners.chunked). Each chunk has a fixed cost (seven "
+        "GX validations, task runs, a transaction); larger chunks hold more JDs in memory.")
     field_map: dict[str, str] = Field(
         default_factory=dict,
         description="Override of the input field convention, e.g. {'text': 'body'}.",
