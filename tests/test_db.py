@@ -33,11 +33,11 @@ def _tables(url: str) -> set[str]:
 def test_migrations_up_and_down_on_an_empty_database(empty_db: str) -> None:
     assert _tables(empty_db) == set()
     migrate.upgrade(url=empty_db)
-    assert EXPECTED_TABLES <= _tables(empty_db)
+    assert _tables(empty_db) >= EXPECTED_TABLES
     migrate.downgrade("base", url=empty_db)
     assert _tables(empty_db) <= {"alembic_version"}
     migrate.upgrade(url=empty_db)
-    assert EXPECTED_TABLES <= _tables(empty_db)
+    assert _tables(empty_db) >= EXPECTED_TABLES
 
 
 @pytest.mark.parametrize(

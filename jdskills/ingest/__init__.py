@@ -45,7 +45,12 @@ the file is read again by a later run.
 """
 
 from jdskills.ingest.fields import FIELD_CONVENTION, FieldMapError
-from jdskills.ingest.read import IngestIncompleteError, StorageReadError, read_batch, read_input_file
+from jdskills.ingest.read import (
+    IngestIncompleteError,
+    StorageReadError,
+    read_batch,
+    read_input_file,
+)
 from jdskills.ingest.results import DuplicateInput, FileReadResult, IngestWarning
 from jdskills.ingest.storage import (
     InputFile,

@@ -34,7 +34,8 @@ def created_at_field() -> Any:
     )
 
 
-def fk(target: str, *, nullable: bool = False, ondelete: str = "CASCADE", index: bool = True) -> Any:
+def fk(target: str, *, nullable: bool = False, ondelete: str = "CASCADE",
+       index: bool = True) -> Any:
     return Field(
         default=None,
         sa_column=Column(
