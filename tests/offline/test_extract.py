@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import pickle
 from pathlib import Path
 
 import pandas as pd
@@ -14,6 +15,7 @@ from jdskills.offline.extract import (
     Gazetteer,
     load_gazetteer_from_catalog_dir,
 )
+from jdskills.offline.extract.index import alias_key
 from jdskills.records import ExtractedSkill, Section, SourceMarker
 from jdskills.settings import PROJECT_ROOT
 
@@ -143,11 +145,7 @@ def test_aliases_holding_or_ending_with_a_dot_match_where_the_dot_ends_a_token()
 
 
 def test_the_index_survives_pickling_with_every_key_and_match(gaz: Gazetteer) -> None:
-    """The snapshot cache pickles the gazetteer; its automaton is rebuilt on load."""
-    import pickle
-
-    from jdskills.offline.extract.index import alias_key
-
+    """The snapshot cache pickles the gazetteer: keys, targets and forms come back whole."""
     again = pickle.loads(pickle.dumps(gaz))
     text = "Machine learning operations on AWS Lambda; Py Torch, Node.js and C++ daily."
     assert again.extract(text, []) == gaz.extract(text, [])
